@@ -1,0 +1,3 @@
+from escdesk.cli import main
+
+raise SystemExit(main())

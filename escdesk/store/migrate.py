@@ -1,0 +1,98 @@
+"""Bring a database to the newest schema on start, after copying it; refuse one from a newer EscDesk."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from escdesk.errors import DatabaseUnavailable, SchemaTooNew
+from escdesk.paths import backup_dir_for
+from escdesk.store.engine import DatabaseTarget
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationResult:
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return self.from_revision != self.to_revision
+
+
+def _alembic_config() -> Config:
+    import db
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(db.__file__).parent))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None, "db/versions holds no migration"
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _refuse_foreign_database(engine: Engine, target: DatabaseTarget) -> None:
+    tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
+    if tables:
+        listed = ", ".join(sorted(tables)[:5])
+        raise DatabaseUnavailable(f"{target.display} is not an EscDesk database (it already holds tables: {listed})")
+
+
+def backup_sqlite(path: Path, label: str) -> Path:
+    """A consistent copy through SQLite's online backup API (safe while another connection is open)."""
+    folder = backup_dir_for(path)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    destination = folder / f"{path.stem}-{label}-{stamp}.sqlite"
+    source = sqlite3.connect(path)
+    try:
+        copy = sqlite3.connect(destination)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    destination.chmod(0o600)
+    return destination
+
+
+def upgrade_database(engine: Engine, target: DatabaseTarget) -> MigrationResult:
+    head = head_revision()
+    current = current_revision(engine)
+    if current == head:
+        return MigrationResult(current, head, None)
+    if current is not None and current not in known_revisions():
+        raise SchemaTooNew(
+            f"{target.display} was written by a newer EscDesk (schema {current}); this version knows "
+            f"schemas up to {head}. Update EscDesk to open it; the database was not changed."
+        )
+    if current is None:
+        _refuse_foreign_database(engine, target)
+    backup = backup_sqlite(target.path, f"before-{head}") if current is not None and target.path else None
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return MigrationResult(current, head, backup)

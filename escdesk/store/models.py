@@ -1,0 +1,248 @@
+"""SQLAlchemy 2 typed mappings. Only the store package touches these; everything above it sees DTOs.
+
+Conventions: ULID string ids (portable between databases), instants stored as UTC, amounts as integer cents,
+`version` for optimistic concurrency on rows people edit, `deleted_at` for soft deletes. `case_events` is
+append-only: the migration installs triggers that refuse UPDATE and DELETE on it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+# Named constraints so Alembic migrations (including SQLite batch mode) can refer to them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite (naive storage) and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given; the store only accepts aware instants")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Id = String(26)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UtcDateTime(), date: Date(), dict[str, Any]: JSON()}
+
+
+class Versioned:
+    """Rows people edit: optimistic concurrency (a stale save raises StaleDataError) and soft delete."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class Person(Versioned, Base):
+    __tablename__ = "people"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    title: Mapped[str | None] = mapped_column(String(200))
+    roles: Mapped[list[PersonRole]] = relationship(back_populates="person", cascade="all, delete-orphan")
+
+
+class PersonRole(Base):
+    """A functional role a person covers, optionally limited to some ARR bands or regions (empty = all)."""
+
+    __tablename__ = "person_roles"
+    __table_args__ = (UniqueConstraint("person_id", "role", name="uq_person_roles_person_role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(40), index=True)
+    bands: Mapped[str] = mapped_column(String(40), default="")
+    regions: Mapped[str] = mapped_column(String(200), default="")
+    person: Mapped[Person] = relationship(back_populates="roles")
+
+
+class Customer(Versioned, Base):
+    __tablename__ = "customers"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    segment: Mapped[str | None] = mapped_column(String(100))
+    band: Mapped[str] = mapped_column(String(8))
+    arr_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    renewal_date: Mapped[date | None]
+    csm_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), index=True)
+    ae_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    exec_sponsor_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    region: Mapped[str | None] = mapped_column(String(40))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    domain: Mapped[str | None] = mapped_column(String(255))
+    external_ids: Mapped[list[CustomerExternalId]] = relationship(cascade="all, delete-orphan")
+
+
+class CustomerExternalId(Base):
+    """The same account is known by another id in each system (Salesforce, Gainsight, Zendesk ...)."""
+
+    __tablename__ = "customer_external_ids"
+    __table_args__ = (UniqueConstraint("system", "external_id", name="uq_customer_external_ids_system_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    system: Mapped[str] = mapped_column(String(40))
+    external_id: Mapped[str] = mapped_column(String(200))
+
+
+class HealthScore(Base):
+    __tablename__ = "health_scores"
+    __table_args__ = (UniqueConstraint("customer_id", "measured_on", "source", name="uq_health_scores_point"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    measured_on: Mapped[date]
+    score: Mapped[int] = mapped_column(SmallInteger)
+    source: Mapped[str] = mapped_column(String(40), default="manual")
+
+
+class Escalation(Versioned, Base):
+    __tablename__ = "escalations"
+    __table_args__ = (
+        Index("ix_escalations_active_level", "closed_at", "deleted_at", "level"),
+        Index("ix_escalations_customer_opened", "customer_id", "opened_at"),
+    )
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    case_type: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(4))
+    pace: Mapped[str] = mapped_column(String(12))
+    level: Mapped[int] = mapped_column(SmallInteger)
+    status: Mapped[str] = mapped_column(String(24))
+    owner_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), index=True)
+    opened_at: Mapped[datetime]
+    level_entered_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    arr_at_risk_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    root_cause: Mapped[str | None] = mapped_column(String(40))
+    policy_version: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(40), default="manual")
+
+
+class EscalationTicket(Base):
+    __tablename__ = "escalation_tickets"
+    __table_args__ = (UniqueConstraint("escalation_id", "system", "ticket_key", name="uq_escalation_tickets_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    escalation_id: Mapped[str] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), index=True)
+    system: Mapped[str] = mapped_column(String(40))
+    ticket_key: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str | None] = mapped_column(String(1000))
+
+
+class CaseEventRow(Base):
+    """One entry of a case's append-only history: who, when, what, why."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case_at", "escalation_id", "at"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    escalation_id: Mapped[str] = mapped_column(ForeignKey("escalations.id"))
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    from_value: Mapped[str | None] = mapped_column(String(200))
+    to_value: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(String(20))
+    direction: Mapped[str | None] = mapped_column(String(10))
+    body: Mapped[str | None] = mapped_column(Text)
+
+
+class Involvement(Versioned, Base):
+    """A functional leader brought into a case (or proposed by a rule), with the deadline and the outcome."""
+
+    __tablename__ = "involvements"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    escalation_id: Mapped[str] = mapped_column(ForeignKey("escalations.id"), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    rule_key: Mapped[str | None] = mapped_column(String(80))
+    due_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+
+
+class ChecklistItem(Versioned, Base):
+    __tablename__ = "checklist_items"
+    __table_args__ = (UniqueConstraint("escalation_id", "step_key", name="uq_checklist_items_step"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    escalation_id: Mapped[str] = mapped_column(ForeignKey("escalations.id"), index=True)
+    position: Mapped[int] = mapped_column(SmallInteger)
+    step_key: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    due_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(12))
+    done_by: Mapped[str | None] = mapped_column(String(200))
+    done_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseCounter(Base):
+    """Hands out human-readable case numbers (ESC-1042) without racing: one row, bumped inside the unit of work."""
+
+    __tablename__ = "case_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    next_number: Mapped[int] = mapped_column(Integer)

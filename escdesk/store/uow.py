@@ -1,0 +1,42 @@
+"""Unit of work: one session per user action, rolled back unless committed (cosmicpython's pattern)."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from escdesk.store.repositories import CaseRepository, CustomerRepository, PersonRepository
+
+
+class UnitOfWork:
+    """`with store.uow() as uow: ...; uow.commit()`. Leaving the block without commit discards everything."""
+
+    session: Session
+    cases: CaseRepository
+    customers: CustomerRepository
+    people: PersonRepository
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        self.cases = CaseRepository(self.session)
+        self.customers = CustomerRepository(self.session)
+        self.people = PersonRepository(self.session)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
