@@ -64,7 +64,7 @@ Id = String(26)
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UtcDateTime(), date: Date(), dict[str, Any]: JSON()}
+    type_annotation_map = {datetime: UtcDateTime(), date: Date(), dict[str, Any]: JSON()}  # noqa: RUF012
 
 
 class Versioned:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, aliased
@@ -40,7 +40,7 @@ from escdesk.store.models import (
 OPEN_INVOLVEMENT = (InvolvementStatus.PROPOSED.value, InvolvementStatus.ACCEPTED.value)
 
 
-def card_columns_query(active_only: bool = True) -> Select[tuple]:  # type: ignore[type-arg]
+def card_columns_query(active_only: bool = True) -> Select[*tuple[Any, ...]]:
     """Every column a board card needs, in one statement; the benchmark compares it with raw sqlite3."""
     owner = aliased(Person)
     steps_total = (
@@ -90,7 +90,7 @@ def card_columns_query(active_only: bool = True) -> Select[tuple]:  # type: igno
     return stmt.where(Escalation.closed_at.is_(None)) if active_only else stmt
 
 
-def _card(row: Sequence[object]) -> CaseCard:
+def _card(row: Any) -> CaseCard:
     (
         id_,
         number,
@@ -119,23 +119,23 @@ def _card(row: Sequence[object]) -> CaseCard:
         number=number,
         title=title,
         customer_id=customer_id,
-        customer_name=customer_name,  # type: ignore[arg-type]
+        customer_name=customer_name,
         band=ArrBand(band),
         arr=from_cents(arr),
         severity=Severity(severity),
-        pace=Pace(pace),  # type: ignore[arg-type]
+        pace=Pace(pace),
         case_type=CaseType(case_type),
         level=Level(level),
-        status=CaseStatus(status),  # type: ignore[arg-type]
+        status=CaseStatus(status),
         owner_name=owner,
         opened_at=opened,
         level_entered_at=entered,
-        acknowledged_at=acked,  # type: ignore[arg-type]
+        acknowledged_at=acked,
         arr_at_risk=from_cents(at_risk),
         checklist_done=done,
-        checklist_total=total,  # type: ignore[arg-type]
+        checklist_total=total,
         involvements_open=involvements,
-        version=version,  # type: ignore[arg-type]
+        version=version,
     )
 
 

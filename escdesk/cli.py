@@ -1,0 +1,250 @@
+"""The `escdesk` command. With no subcommand it starts the desktop app; subcommands work without a display.
+
+Exit codes: 0 success, 1 bad input or an unusable database (the message names the problem), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from escdesk import __version__
+from escdesk.domain import CaseCard, Level
+from escdesk.errors import EscDeskError
+
+if TYPE_CHECKING:
+    from escdesk.connect import OpenedDatabase
+    from escdesk.store.engine import DatabaseTarget
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(EscDeskError):
+    pass
+
+
+def _db_option(parser: argparse.ArgumentParser, default: str | None = None) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        default=default,
+        help="SQLite file or postgresql://USER@HOST[:PORT]/DB (default: your EscDesk database)",
+    )
+
+
+def _level(text: str) -> Level:
+    cleaned = text.strip().upper().removeprefix("L")
+    if cleaned.isdigit() and 0 <= int(cleaned) <= 5:
+        return Level(int(cleaned))
+    raise argparse.ArgumentTypeError(f"invalid level {text!r}: use L0 to L5")
+
+
+def _positive(text: str) -> int:
+    if text.isdigit() and int(text) >= 0:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid instant {text!r}: use ISO 8601, e.g. 2026-12-01T09:00Z") from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="escdesk",
+        description="EscDesk: the escalation desk for Customer Success. Without a command, starts the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"escdesk {__version__}")
+    _db_option(parser)
+    parser.add_argument(
+        "--screenshot", metavar="FILE.png", type=Path, help="render the main window offscreen to a PNG and exit"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", help="start the desktop app (the default)")
+    _db_option(gui, argparse.SUPPRESS)
+    gui.add_argument(
+        "--screenshot",
+        metavar="FILE.png",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="render the main window offscreen to a PNG and exit",
+    )
+
+    init = commands.add_parser("init", help="create an empty EscDesk database")
+    _db_option(init, argparse.SUPPRESS)
+
+    migrate = commands.add_parser("migrate", help="upgrade a database to this version's schema (backs it up first)")
+    _db_option(migrate, argparse.SUPPRESS)
+    migrate.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    demo = commands.add_parser("demo", help="generate a realistic, deterministic demo database")
+    _db_option(demo, argparse.SUPPRESS)
+    demo.add_argument("--customers", type=_positive, default=400, help="number of customers (default 400)")
+    demo.add_argument("--open", type=_positive, default=40, help="open escalations (default 40)")
+    demo.add_argument("--history", type=_positive, default=600, help="closed, historical escalations (default 600)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed: the same seed gives the same data")
+    demo.add_argument("--as-of", type=_instant, default=None, help="the 'now' of the generated data (default: now)")
+    demo.add_argument("--replace", action="store_true", help="overwrite an existing SQLite file")
+    demo.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    cases = commands.add_parser("cases", help="list open cases with their ids")
+    _db_option(cases, argparse.SUPPRESS)
+    cases.add_argument("--level", type=_level, help="only cases at this level (L0-L5)")
+    cases.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = COMMANDS.get(args.command or "gui", _run_gui)
+    try:
+        return command(args)
+    except EscDeskError as exc:
+        print(f"escdesk: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("escdesk: interrupted", file=sys.stderr)
+        return 130
+
+
+# -- commands ---------------------------------------------------------------------------------------------------
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from ui.app import run_app  # Qt is imported only here: the other commands work without it
+
+    return run_app(db=args.db, screenshot=args.screenshot)
+
+
+def _target(args: argparse.Namespace) -> DatabaseTarget:
+    from escdesk.paths import default_database_path
+    from escdesk.store.engine import resolve_target
+
+    return resolve_target(args.db if args.db else default_database_path())
+
+
+def _ask_password_on_terminal(display: str, reason: str) -> str | None:
+    if not sys.stdin.isatty():
+        return None
+    print(f"{display}: {reason}.", file=sys.stderr)
+    return getpass.getpass("Password: ") or None
+
+
+def _open(args: argparse.Namespace, *, create: bool = False) -> OpenedDatabase:
+    from escdesk.connect import open_database
+
+    opened = open_database(_target(args), create=create, ask_password=_ask_password_on_terminal)
+    for notice in opened.notices:
+        print(f"escdesk: note: {notice}", file=sys.stderr)
+    return opened
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    target = _target(args)
+    if target.path is not None:
+        if target.path.exists():
+            raise CliError(f"{target.path} already exists; 'escdesk migrate' upgrades an existing database")
+        if not args.db:  # the default location's folder may not exist yet on a new machine
+            target.path.parent.mkdir(parents=True, exist_ok=True)
+    opened = _open(args, create=True)
+    opened.store.close()
+    print(f"created {target.display} (schema {opened.migration.to_revision})")
+    return EXIT_OK
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    opened = _open(args)
+    opened.store.close()
+    result = opened.migration
+    summary = {
+        "database": opened.store.target.display,
+        "from": result.from_revision,
+        "to": result.to_revision,
+        "backup": str(result.backup) if result.backup else None,
+    }
+    if args.json:
+        print(json.dumps(summary))
+    elif result.changed:
+        print(
+            f"upgraded {summary['database']} from {result.from_revision} to {result.to_revision}; "
+            f"backup at {summary['backup']}"
+        )
+    else:
+        print(f"{summary['database']} is already at schema {result.to_revision}")
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from escdesk.demo import DemoSpec, write_demo_database
+
+    spec = DemoSpec(
+        customers=args.customers,
+        open_cases=args.open,
+        history=args.history,
+        seed=args.seed,
+        as_of=args.as_of or datetime.now(UTC).replace(minute=0, second=0, microsecond=0),
+    )
+    summary = write_demo_database(_target(args), spec, replace=args.replace, ask_password=_ask_password_on_terminal)
+    if args.json:
+        print(json.dumps(summary.as_dict()))
+    else:
+        print(summary.describe())
+    return EXIT_OK
+
+
+def _card_json(card: CaseCard) -> dict[str, object]:
+    return {
+        "id": card.id,
+        "reference": card.reference,
+        "customer": card.customer_name,
+        "title": card.title,
+        "level": card.level.code,
+        "severity": card.severity.value,
+        "status": card.status.value,
+        "pace": card.pace.value,
+        "type": card.case_type.value,
+        "band": card.band.value,
+        "arr_at_risk": float(card.arr_at_risk),
+        "opened_at": card.opened_at.isoformat(),
+        "version": card.version,
+    }
+
+
+def _cmd_cases(args: argparse.Namespace) -> int:
+    opened = _open(args)
+    try:
+        with opened.store.read() as uow:
+            cards = uow.cases.open_cards(args.level)
+    finally:
+        opened.store.close()
+    if args.json:
+        print(json.dumps([_card_json(c) for c in cards], indent=2))
+        return EXIT_OK
+    print(f"{'CASE':<10} {'LVL':<4} {'SEV':<4} {'STATUS':<20} {'CUSTOMER':<28} {'TITLE':<40} ID")
+    for c in cards:
+        print(
+            f"{c.reference:<10} {c.level.code:<4} {c.severity.value:<4} {c.status.value:<20} "
+            f"{c.customer_name[:28]:<28} {c.title[:40]:<40} {c.id}"
+        )
+    print(f"{len(cards)} open case{'s' if len(cards) != 1 else ''}")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "gui": _run_gui,
+    "init": _cmd_init,
+    "migrate": _cmd_migrate,
+    "demo": _cmd_demo,
+    "cases": _cmd_cases,
+}
