@@ -131,7 +131,8 @@ def _target(args: argparse.Namespace) -> DatabaseTarget:
     from escdesk.paths import default_database_path
     from escdesk.store.engine import resolve_target
 
-    return resolve_target(args.db if args.db else default_database_path())
+    # `is None`, not falsiness: `--db ""` is a mistake to report, not a request for the default database.
+    return resolve_target(default_database_path() if args.db is None else args.db)
 
 
 def _ask_password_on_terminal(display: str, reason: str) -> str | None:
@@ -155,7 +156,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     if target.path is not None:
         if target.path.exists():
             raise CliError(f"{target.path} already exists; 'escdesk migrate' upgrades an existing database")
-        if not args.db:  # the default location's folder may not exist yet on a new machine
+        if args.db is None:  # the default location's folder may not exist yet on a new machine
             target.path.parent.mkdir(parents=True, exist_ok=True)
     opened = _open(args, create=True)
     opened.store.close()

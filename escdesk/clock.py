@@ -21,9 +21,7 @@ class FrozenClock:
     """A clock that only moves when told to; for tests and deterministic demo data."""
 
     def __init__(self, at: datetime) -> None:
-        if at.tzinfo is None:
-            raise ValueError("FrozenClock needs an aware datetime")
-        self._at = at.astimezone(UTC)
+        self._at = _aware_utc(at)
 
     def now(self) -> datetime:
         return self._at
@@ -32,4 +30,11 @@ class FrozenClock:
         self._at += delta
 
     def set(self, at: datetime) -> None:
-        self._at = at.astimezone(UTC)
+        self._at = _aware_utc(at)
+
+
+def _aware_utc(at: datetime) -> datetime:
+    # A naive datetime would be read as local time by astimezone: refuse it rather than guess.
+    if at.tzinfo is None:
+        raise ValueError("FrozenClock needs an aware datetime")
+    return at.astimezone(UTC)

@@ -4,9 +4,11 @@ CLI and the GUI; both pass a function that asks the user for a password (or None
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -40,10 +42,10 @@ def open_database(
     if target.is_sqlite:
         assert target.path is not None
         check_sqlite_file(target.path, must_exist=not create)
+        if create and not target.path.exists():
+            _create_private_file(target.path)
         engine = create_db_engine(target)
         _probe(engine, target)
-        if create:
-            target.path.chmod(0o600)  # only the user reads their customers' data
     else:
         engine = _connect_team_database(target, ask_password, notices)
     try:
@@ -52,6 +54,18 @@ def open_database(
         engine.dispose()
         raise
     return OpenedDatabase(Store(target, engine), migration, notices)
+
+
+def _create_private_file(path: Path) -> None:
+    """An empty file (SQLite's new database) that only the user reads: their customers' data goes in it.
+
+    Made before SQLite opens it, because SQLite gives the -wal and -shm files the database file's mode.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        raise DatabaseUnavailable(f"cannot create {path}: {exc.strerror}") from exc
+    path.chmod(0o600)  # in case a umask took bits away from 0o600 (it cannot add any)
 
 
 def _probe(engine: Engine, target: DatabaseTarget) -> None:
@@ -67,7 +81,8 @@ def _probe(engine: Engine, target: DatabaseTarget) -> None:
 
 def _describe(exc: DBAPIError, target: DatabaseTarget) -> str:
     original = exc.orig
-    detail = str(original).strip().splitlines()[0] if original is not None else str(exc)
+    lines = str(original if original is not None else exc).strip().splitlines()
+    detail = lines[0] if lines else type(original or exc).__name__
     if isinstance(original, sqlite3.DatabaseError) and "not a database" in detail:
         return f"{target.display} is not an EscDesk database (SQLite says: {detail})"
     if "readonly" in detail or "read-only" in detail:

@@ -48,5 +48,7 @@ def forget_password(account: str) -> None:
         keyring.delete_password(SERVICE, account)
     except PasswordDeleteError:
         pass
+    except NoKeyringError as exc:
+        raise KeyringUnavailable() from exc
     except KeyringError as exc:
         raise KeyringUnavailable(type(exc).__name__) from exc

@@ -14,10 +14,18 @@ def from_cents(cents: int) -> Decimal:
 
 
 def short_amount(amount: Decimal) -> str:
-    """$1.2M, $350k, $900: how ARR reads on a card or a column header."""
-    value = float(amount)
-    if abs(value) >= 1_000_000:
-        return f"${value / 1_000_000:.1f}M"
-    if abs(value) >= 1_000:
-        return f"${value / 1_000:.0f}k"
-    return f"${value:.0f}"
+    """$1.2M, $350k, $900: how ARR reads on a card or a column header.
+
+    The unit is chosen after rounding (half up, like money), so $999,999 reads $1.0M, not $1000k.
+    """
+    value = Decimal(amount)
+    sign, size = ("-" if value < 0 else ""), abs(value)
+    if _rounded(size / 1000, 0) >= 1000:
+        return f"{sign}${_rounded(size / 1_000_000, 1):f}M"
+    if _rounded(size, 0) >= 1000:
+        return f"{sign}${_rounded(size / 1000, 0):f}k"
+    return f"{sign}${_rounded(size, 0):f}"
+
+
+def _rounded(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

@@ -6,9 +6,10 @@ variants extend this file in later issues; a case records the policy version it 
 
 from __future__ import annotations
 
+import enum
 import json
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -67,9 +68,10 @@ class Policy:
         return next(d.name for d in self.levels if d.level == level)
 
     def band_for(self, arr: Decimal) -> ArrBand:
-        """The highest band whose minimum the ARR reaches."""
-        chosen = self.bands[0].band
-        for band in sorted(self.bands, key=lambda b: b.min_arr):
+        """The highest band whose minimum the ARR reaches (the lowest band below every minimum)."""
+        ordered = sorted(self.bands, key=lambda b: b.min_arr)
+        chosen = ordered[0].band
+        for band in ordered:
             if arr >= band.min_arr:
                 chosen = band.band
         return chosen
@@ -81,35 +83,118 @@ class Policy:
         return self.starting_levels[(severity, band)]
 
 
-def _require(data: dict[str, Any], key: str, where: str) -> Any:
-    if key not in data:
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise PolicyError(f"{where}: expected a JSON object, got {_json_kind(value)}")
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise PolicyError(f"{where}: expected a JSON list, got {_json_kind(value)}")
+    return value
+
+
+def _json_kind(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _require(data: Any, key: str, where: str) -> Any:
+    if key not in _object(data, where):
         raise PolicyError(f"{where}: missing field '{key}'")
     return data[key]
 
 
 def _enum(kind: type, value: Any, where: str) -> Any:
     try:
+        if isinstance(value, bool | dict | list):  # True would pass for L1; a list is not hashable
+            raise ValueError(value)
         return kind(value)
     except ValueError:
         allowed = ", ".join(str(m.value) for m in kind)  # type: ignore[attr-defined]
         raise PolicyError(f"{where}: unknown value {value!r} (expected one of {allowed})") from None
 
 
-def _parse_levels(raw: list[dict[str, Any]], where: str) -> tuple[LevelDef, ...]:
+def _amount(value: Any, where: str) -> Decimal:
+    try:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise InvalidOperation
+        amount = Decimal(str(value))
+        if not amount.is_finite() or amount < 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise PolicyError(f"{where}: expected an amount >= 0, got {value!r}") from None
+    return amount
+
+
+def _each_once(found: list[Any], kind: type[enum.Enum], where: str) -> None:
+    members = list(kind)
+    if len(found) != len(members) or set(found) != set(members):
+        names = ", ".join(m.code if isinstance(m, Level) else str(m.value) for m in members)
+        raise PolicyError(f"{where}: every one of {names} must be defined exactly once")
+
+
+def _parse_levels(raw: Any, where: str) -> tuple[LevelDef, ...]:
     levels = tuple(
         LevelDef(
             _enum(Level, _require(r, "level", f"{where}[{i}]"), f"{where}[{i}].level"),
             str(_require(r, "code", f"{where}[{i}]")),
             str(_require(r, "name", f"{where}[{i}]")),
         )
-        for i, r in enumerate(raw)
+        for i, r in enumerate(_list(raw, where))
     )
-    if sorted(d.level for d in levels) != list(Level):
-        raise PolicyError(f"{where}: every level L0-L5 must be defined exactly once")
+    _each_once([d.level for d in levels], Level, where)
     return levels
 
 
-def _parse_starting(raw: dict[str, Any], where: str) -> dict[tuple[Severity, ArrBand], Level]:
+def _parse_bands(raw: Any, where: str) -> tuple[BandDef, ...]:
+    bands = tuple(
+        BandDef(
+            _enum(ArrBand, _require(r, "band", f"{where}[{i}]"), f"{where}[{i}].band"),
+            str(r.get("name", r["band"])),
+            _amount(_require(r, "min_arr", f"{where}[{i}]"), f"{where}[{i}].min_arr"),
+        )
+        for i, r in enumerate(_list(raw, where))
+    )
+    _each_once([d.band for d in bands], ArrBand, where)
+    return bands
+
+
+_SEVERITY_TIMES = ("acknowledge", "update_fast", "update_slow_burn", "ceiling")
+
+
+def _parse_severities(raw: Any, where: str) -> tuple[SeverityDef, ...]:
+    severities = tuple(
+        SeverityDef(
+            _enum(Severity, _require(r, "severity", f"{where}[{i}]"), f"{where}[{i}].severity"),
+            str(r.get("meaning", "")),
+            *(str(_require(r, k, f"{where}[{i}]")) for k in _SEVERITY_TIMES),
+        )
+        for i, r in enumerate(_list(raw, where))
+    )
+    _each_once([d.severity for d in severities], Severity, where)
+    return severities
+
+
+def _parse_checklist(raw: Any, where: str) -> tuple[ChecklistStepDef, ...]:
+    steps = tuple(
+        ChecklistStepDef(
+            str(_require(r, "key", f"{where}[{i}]")),
+            str(_require(r, "title", f"{where}[{i}]")),
+            bool(r.get("required", True)),
+        )
+        for i, r in enumerate(_list(raw, where))
+    )
+    seen: set[str] = set()
+    for i, step in enumerate(steps):
+        if not step.key.strip() or step.key in seen:  # a case stores one item per key
+            raise PolicyError(f"{where}[{i}].key: {step.key!r} is empty or used by an earlier step")
+        seen.add(step.key)
+    return steps
+
+
+def _parse_starting(raw: Any, where: str) -> dict[tuple[Severity, ArrBand], Level]:
     matrix: dict[tuple[Severity, ArrBand], Level] = {}
     for severity in Severity:
         row = _require(raw, severity.value, where)
@@ -122,41 +207,14 @@ def _parse_starting(raw: dict[str, Any], where: str) -> dict[tuple[Severity, Arr
 def parse_policy(data: dict[str, Any], source: str = "policy") -> Policy:
     if data.get("format") != POLICY_FORMAT:
         raise PolicyError(f"{source}: not an EscDesk policy file (field 'format' must be {POLICY_FORMAT!r})")
-    bands = tuple(
-        BandDef(
-            _enum(ArrBand, _require(r, "band", f"{source}.arr_bands[{i}]"), f"{source}.arr_bands[{i}].band"),
-            str(r.get("name", r["band"])),
-            Decimal(str(_require(r, "min_arr", f"{source}.arr_bands[{i}]"))),
-        )
-        for i, r in enumerate(_require(data, "arr_bands", source))
-    )
-    severities = tuple(
-        SeverityDef(
-            _enum(Severity, r.get("severity"), f"{source}.severities[{i}].severity"),
-            str(r.get("meaning", "")),
-            *(
-                str(_require(r, k, f"{source}.severities[{i}]"))
-                for k in ("acknowledge", "update_fast", "update_slow_burn", "ceiling")
-            ),
-        )
-        for i, r in enumerate(_require(data, "severities", source))
-    )
-    checklist = tuple(
-        ChecklistStepDef(
-            str(_require(r, "key", f"{source}.checklist[{i}]")),
-            str(_require(r, "title", f"{source}.checklist[{i}]")),
-            bool(r.get("required", True)),
-        )
-        for i, r in enumerate(_require(data, "checklist", source))
-    )
     return Policy(
         name=str(_require(data, "name", source)),
         version=str(_require(data, "version", source)),
         levels=_parse_levels(_require(data, "levels", source), f"{source}.levels"),
-        bands=bands,
-        severities=severities,
+        bands=_parse_bands(_require(data, "arr_bands", source), f"{source}.arr_bands"),
+        severities=_parse_severities(_require(data, "severities", source), f"{source}.severities"),
         starting_levels=_parse_starting(_require(data, "starting_level", source), f"{source}.starting_level"),
-        checklist=checklist,
+        checklist=_parse_checklist(_require(data, "checklist", source), f"{source}.checklist"),
     )
 
 

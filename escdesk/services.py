@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from escdesk.clock import Clock
@@ -137,10 +138,14 @@ class CaseService:
                 )
             apply(uow, case)
             case.updated_at = self.clock.now()
+            # Every change bumps the version, also one that only appends to the history (a note) at the same
+            # instant as the last change: without this the row would not be UPDATEd when updated_at is unchanged.
+            flag_modified(case, "updated_at")
+            reference = f"ESC-{case.number}"  # read now: after a failed flush the row can no longer be loaded
             try:
                 uow.commit()
             except StaleDataError as exc:
-                raise StaleCase(f"ESC-{case.number} was saved by someone else a moment ago; reload it") from exc
+                raise StaleCase(f"{reference} was saved by someone else a moment ago; reload it") from exc
         return self.card(case_id)
 
     def _apply_level(self, uow: UnitOfWork, case: Escalation, to_level: Level, reason: str) -> None:

@@ -8,10 +8,15 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import Field, asdict, dataclass, fields
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from escdesk.paths import config_dir
+from escdesk.store.engine import mask_password
+from escdesk.store.engine import without_password as _url_without_password
 
 SETTINGS_VERSION = 1
 log = logging.getLogger(__name__)
@@ -37,13 +42,47 @@ class Settings:
         except (OSError, ValueError) as exc:
             log.warning("ignoring unreadable settings file %s: %s", cls.path(), exc)
             return cls()
-        known = {f.name for f in fields(cls)}
-        values = raw.get("values", {}) if isinstance(raw, dict) else {}
-        return cls(**{k: v for k, v in values.items() if k in known})
+        values = raw.get("values") if isinstance(raw, dict) else None
+        if not isinstance(values, dict):
+            log.warning("ignoring settings file %s: it holds no settings object", cls.path())
+            return cls()
+        settings = cls(**{f.name: values[f.name] for f in fields(cls) if _fits(f, values.get(f.name, _MISSING))})
+        settings.last_database = without_password(settings.last_database)
+        return settings
 
     def save(self) -> None:
+        values = asdict(self)
+        values["last_database"] = without_password(self.last_database)
         target = self.path()
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"version": SETTINGS_VERSION, "values": asdict(self)}, indent=2), "utf-8")
+        temporary.write_text(json.dumps({"version": SETTINGS_VERSION, "values": values}, indent=2), "utf-8")
         os.replace(temporary, target)  # atomic: a crash leaves the old file or the new one, never half of one
+
+
+_MISSING = object()
+
+
+def _fits(spec: Field[object], value: object) -> bool:
+    """A value of the declared type (plain types like `str | None`); another one (a hand-edited file) is dropped."""
+    if value is _MISSING:
+        return False
+    declared = {name.strip() for name in str(spec.type).split("|")}
+    if ("None" if value is None else type(value).__name__) in declared:
+        return True
+    log.warning("ignoring setting %s=%r: not a %s", spec.name, value, spec.type)
+    return False
+
+
+def without_password(database: str | None) -> str | None:
+    """A --db value fit to be written down: a URL loses its password (keyring keeps it), a path stays as it is."""
+    if database is None or "://" not in database:
+        return database
+    try:
+        url = make_url(database)
+    except (ArgumentError, ValueError):
+        # Unreadable as a URL: still never write down what may be "user:password@".
+        return mask_password(database)
+    if url.password is None and "password" not in {k.lower() for k in url.query}:
+        return database
+    return _url_without_password(url).render_as_string(hide_password=False)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,8 +55,8 @@ def resolve_target(value: str | os.PathLike[str]) -> DatabaseTarget:
         return _sqlite_target(Path(text).expanduser())
     try:
         url = make_url(text)
-    except ArgumentError:
-        raise DatabaseUnavailable(f"cannot read the database URL {text!r}; give {SUPPORTED}") from None
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise DatabaseUnavailable(f"cannot read the database URL {mask_password(text)!r}; give {SUPPORTED}") from None
     backend = url.get_backend_name()
     if backend == "sqlite":
         if not url.database or url.database == ":memory:":
@@ -72,10 +75,32 @@ def _sqlite_target(path: Path) -> DatabaseTarget:
 
 
 def _postgres_target(url: URL) -> DatabaseTarget:
+    shown = url.render_as_string(hide_password=True)
     if not url.database:
-        raise DatabaseUnavailable(f"the PostgreSQL URL {url.render_as_string(hide_password=True)} names no database")
-    # The password, if typed into the URL, is dropped here; credentials.py supplies it from keyring.
-    return DatabaseTarget(url=url.set(drivername="postgresql+psycopg", password=None))
+        raise DatabaseUnavailable(f"the PostgreSQL URL {shown} names no database")
+    if url.port is not None and not 0 < url.port < 65536:
+        raise DatabaseUnavailable(f"the PostgreSQL URL {shown} has port {url.port}; ports go from 1 to 65535")
+    return DatabaseTarget(url=without_password(url).set(drivername="postgresql+psycopg"))
+
+
+def mask_password(text: str) -> str:
+    """A URL as typed, fit to show or write down even when it cannot be parsed: "user:secret@" becomes "user:***@"."""
+    return re.sub(r"(//[^/:@]*):[^/@]*@", r"\1:***@", text)
+
+
+def without_password(url: URL) -> URL:
+    """The URL with any password (in the user part or as ?password=) dropped; keyring supplies it at connect time.
+
+    Built anew because `URL.set(password=None)` means "leave the password as it is", not "remove it".
+    """
+    return URL.create(
+        url.drivername,
+        username=url.username,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+        query={k: v for k, v in url.query.items() if k.lower() != "password"},
+    )
 
 
 def check_sqlite_file(path: Path, *, must_exist: bool) -> None:
@@ -88,8 +113,10 @@ def check_sqlite_file(path: Path, *, must_exist: bool) -> None:
                 f"there is no database at {path} (create one with 'escdesk init --db {path}' "
                 "or 'escdesk demo --db ...')"
             )
+        if path.parent.exists() and not path.parent.is_dir():
+            raise DatabaseUnavailable(f"cannot create {path}: {path.parent} is a file, not a folder")
         if not path.parent.is_dir():
-            raise DatabaseUnavailable(f"the folder {path.parent} does not exist")
+            raise DatabaseUnavailable(f"cannot create {path}: the folder {path.parent} does not exist")
         if not os.access(path.parent, os.W_OK):
             raise DatabaseUnavailable(f"cannot create {path}: the folder {path.parent} is not writable")
         return
@@ -104,7 +131,7 @@ def _check_existing_file(path: Path) -> None:
         raise DatabaseUnavailable(f"cannot read {path}: {exc.strerror}") from exc
     if header and header != SQLITE_MAGIC:
         raise DatabaseUnavailable(f"{path} is not an EscDesk database (it is not an SQLite file)")
-    if not os.access(path, os.W_OK):
+    if _is_read_only(path):
         raise DatabaseUnavailable(
             f"{path} is read-only; EscDesk needs to write to its database "
             "(make the file writable, or copy it somewhere you can write)"
@@ -114,13 +141,33 @@ def _check_existing_file(path: Path) -> None:
         raise DatabaseUnavailable(f"the folder {path.parent} is read-only; SQLite needs to write its journal there")
 
 
+def _is_read_only(path: Path) -> bool:
+    """Whether SQLite would open the file read-only, or the file is marked read-only.
+
+    The permission bits are checked on their own because root (and os.access for root) ignores them: a file
+    someone marked read-only must not be written, whoever runs EscDesk. Opening for writing is the test SQLite
+    itself makes, and catches read-only mounts and immutable files; os.access would use the real, not the
+    effective, user.
+    """
+    if not stat.S_IMODE(path.stat().st_mode) & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        return True
+    try:
+        os.close(os.open(path, os.O_RDWR))
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return True
+        raise DatabaseUnavailable(f"cannot open {path}: {exc.strerror}") from exc
+    return False
+
+
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # Autocommit at the driver level so that we emit BEGIN ourselves (see _sqlite_on_begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")
+    # journal_mode = WAL is set by migrate.upgrade_database once the file is known to be ours: it is stored in the
+    # file, and setting it here would rewrite the header of any SQLite file someone points --db at by mistake.
     # FULL: a committed change survives a power cut, not only a crash of the process.
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.close()

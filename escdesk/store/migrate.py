@@ -12,6 +12,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import DBAPIError
 
 from escdesk.errors import DatabaseUnavailable, SchemaTooNew
 from escdesk.paths import backup_dir_for
@@ -81,18 +82,46 @@ def backup_sqlite(path: Path, label: str) -> Path:
 def upgrade_database(engine: Engine, target: DatabaseTarget) -> MigrationResult:
     head = head_revision()
     current = current_revision(engine)
-    if current == head:
-        return MigrationResult(current, head, None)
-    if current is not None and current not in known_revisions():
+    if current is not None and current != head and current not in known_revisions():
         raise SchemaTooNew(
             f"{target.display} was written by a newer EscDesk (schema {current}); this version knows "
             f"schemas up to {head}. Update EscDesk to open it; the database was not changed."
         )
     if current is None:
         _refuse_foreign_database(engine, target)
+    if engine.dialect.name == "sqlite":
+        _use_wal(engine, target)
+    if current == head:
+        return MigrationResult(current, head, None)
     backup = backup_sqlite(target.path, f"before-{head}") if current is not None and target.path else None
     config = _alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except DBAPIError as exc:
+        kept = f"; a copy from before the upgrade is at {backup}" if backup else ""
+        detail = _first_line(exc)
+        raise DatabaseUnavailable(f"cannot upgrade {target.display} to schema {head}: {detail}{kept}") from exc
     return MigrationResult(current, head, backup)
+
+
+def _use_wal(engine: Engine, target: DatabaseTarget) -> None:
+    """WAL (readers never block the writer) is a property of the file: set it once the file is known to be ours.
+
+    On the raw connection, outside any transaction: SQLite cannot change the journal mode inside one.
+    """
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailable(f"cannot use {target.display}: {exc}") from exc
+    finally:
+        connection.close()
+
+
+def _first_line(exc: DBAPIError) -> str:
+    lines = (str(exc.orig) if exc.orig is not None else str(exc)).strip().splitlines()
+    return lines[0] if lines else type(exc.orig or exc).__name__

@@ -43,18 +43,22 @@ OPEN_INVOLVEMENT = (InvolvementStatus.PROPOSED.value, InvolvementStatus.ACCEPTED
 def card_columns_query(active_only: bool = True) -> Select[*tuple[Any, ...]]:
     """Every column a board card needs, in one statement; the benchmark compares it with raw sqlite3."""
     owner = aliased(Person)
-    steps_total = (
-        select(func.count()).where(ChecklistItem.escalation_id == Escalation.id).correlate(Escalation).scalar_subquery()
-    )
+    # Soft-deleted checklist items and involvements no longer count, as everywhere else.
+    step_of_case = (ChecklistItem.escalation_id == Escalation.id, ChecklistItem.deleted_at.is_(None))
+    steps_total = select(func.count()).where(*step_of_case).correlate(Escalation).scalar_subquery()
     steps_done = (
         select(func.count())
-        .where(ChecklistItem.escalation_id == Escalation.id, ChecklistItem.status != StepStatus.OPEN.value)
+        .where(*step_of_case, ChecklistItem.status != StepStatus.OPEN.value)
         .correlate(Escalation)
         .scalar_subquery()
     )
     involvements_open = (
         select(func.count())
-        .where(Involvement.escalation_id == Escalation.id, Involvement.status.in_(OPEN_INVOLVEMENT))
+        .where(
+            Involvement.escalation_id == Escalation.id,
+            Involvement.deleted_at.is_(None),
+            Involvement.status.in_(OPEN_INVOLVEMENT),
+        )
         .correlate(Escalation)
         .scalar_subquery()
     )
@@ -194,7 +198,8 @@ class CaseRepository:
         ]
 
     def checklist(self, case_id: str) -> list[ChecklistItem]:
-        stmt = select(ChecklistItem).where(ChecklistItem.escalation_id == case_id).order_by(ChecklistItem.position)
+        stmt = select(ChecklistItem).where(ChecklistItem.escalation_id == case_id, ChecklistItem.deleted_at.is_(None))
+        stmt = stmt.order_by(ChecklistItem.position)
         return list(self.session.scalars(stmt))
 
     def involvements(self, case_id: str) -> list[Involvement]:

@@ -1,0 +1,216 @@
+"""Upgrades on start: a copy is taken before any migration runs; a database from a newer EscDesk is refused untouched.
+
+db/ holds only revision 0001, so the upgrade tests run against a temporary copy of db/ with a throwaway 0002.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.config import Config
+
+import db
+from escdesk.cli import main
+from escdesk.connect import OpenedDatabase, open_database
+from escdesk.errors import DatabaseUnavailable, SchemaTooNew
+from escdesk.services import CaseService
+from escdesk.store import migrate
+from escdesk.store.engine import resolve_target
+
+RawRows = Callable[..., list[tuple[Any, ...]]]
+
+NEXT_REVISION = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    {body}
+
+
+def downgrade() -> None:
+    pass
+"""
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def use_scripts_with_0002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> Path:
+    """Point the migrations at a copy of db/ that has one more revision."""
+    scripts = tmp_path / "db-next"
+    shutil.copytree(Path(db.__file__).parent, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0002_test_only.py").write_text(NEXT_REVISION.format(body=body), encoding="utf-8")
+
+    def config() -> Config:
+        result = Config()
+        result.set_main_option("script_location", str(scripts))
+        return result
+
+    monkeypatch.setattr(migrate, "_alembic_config", config)
+    return scripts
+
+
+@pytest.fixture
+def database_at_0001(
+    opened: OpenedDatabase,
+    service: CaseService,
+    make_customer: Callable[..., str],
+    new_outage: Callable[..., Any],
+    sqlite_db: Path,
+) -> Path:
+    """A closed 0001 database holding one case."""
+    service.open_case(new_outage(make_customer()))
+    opened.store.close()
+    return sqlite_db
+
+
+def test_backup_is_taken_before_the_upgrade(
+    database_at_0001: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw_rows: RawRows
+) -> None:
+    use_scripts_with_0002(tmp_path, monkeypatch, 'op.add_column("people", sa.Column("nickname", sa.String(50)))')
+    assert migrate.head_revision() == "0002"
+
+    upgraded = open_database(resolve_target(database_at_0001))
+    upgraded.store.close()
+
+    result = upgraded.migration
+    assert (result.from_revision, result.to_revision, result.changed) == ("0001", "0002", True)
+    assert raw_rows(database_at_0001, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert "nickname" in {row[1] for row in raw_rows(database_at_0001, "PRAGMA table_info(people)")}
+
+    backup = result.backup
+    assert backup is not None and backup.is_file()
+    assert backup.parent == database_at_0001.parent / "backups"
+    assert backup.name.startswith(f"{database_at_0001.stem}-before-0002-")
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE(backup.parent.stat().st_mode) == 0o700
+    # The copy is the database as it was before the migration ran, with its data.
+    assert raw_rows(backup, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert "nickname" not in {row[1] for row in raw_rows(backup, "PRAGMA table_info(people)")}
+    assert raw_rows(backup, "SELECT count(*), min(number) FROM escalations") == [(1, 1001)]
+    assert raw_rows(backup, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_backup_happens_before_the_migration_code(database_at_0001: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the migration does, the copy already exists when it starts."""
+    order: list[str] = []
+    real_backup = migrate.backup_sqlite
+
+    def recording_backup(path: Path, label: str) -> Path:
+        order.append("backup")
+        return real_backup(path, label)
+
+    def recording_upgrade(_config: Config, revision: str) -> None:
+        assert revision == "head"
+        backups = list((database_at_0001.parent / "backups").glob("*.sqlite"))
+        assert len(backups) == 1, "the backup must exist before the migration runs"
+        order.append("upgrade")
+
+    monkeypatch.setattr(migrate, "head_revision", lambda: "0002")
+    monkeypatch.setattr(migrate, "known_revisions", lambda: {"0001", "0002"})
+    monkeypatch.setattr(migrate, "backup_sqlite", recording_backup)
+    monkeypatch.setattr(migrate.command, "upgrade", recording_upgrade)
+    opened = open_database(resolve_target(database_at_0001))
+    opened.store.close()
+    assert order == ["backup", "upgrade"]
+    assert opened.migration.backup is not None
+
+
+def test_a_failing_migration_changes_nothing_and_names_the_backup(
+    database_at_0001: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw_rows: RawRows
+) -> None:
+    use_scripts_with_0002(
+        tmp_path,
+        monkeypatch,
+        'op.add_column("people", sa.Column("nickname", sa.String(50)))\n    op.execute("SELECT * FROM no_such_table")',
+    )
+    with pytest.raises(DatabaseUnavailable) as caught:
+        open_database(resolve_target(database_at_0001))
+    message = str(caught.value)
+    assert f"cannot upgrade {database_at_0001} to schema 0002" in message
+    assert "no such table: no_such_table" in message
+    backups = list((database_at_0001.parent / "backups").glob("*.sqlite"))
+    assert len(backups) == 1
+    assert str(backups[0]) in message
+    # SQLite's DDL is transactional: the half-done upgrade was rolled back.
+    assert raw_rows(database_at_0001, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert "nickname" not in {row[1] for row in raw_rows(database_at_0001, "PRAGMA table_info(people)")}
+
+
+def test_the_cli_reports_the_upgrade(
+    database_at_0001: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_scripts_with_0002(tmp_path, monkeypatch, "pass")
+    assert main(["migrate", "--db", str(database_at_0001)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"upgraded {database_at_0001} from 0001 to 0002; backup at ")
+    assert str(database_at_0001.parent / "backups") in out
+
+
+# -- a database from a newer EscDesk -----------------------------------------------------------------------------
+
+
+def stamp(path: Path, revision: str) -> None:
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            connection.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    finally:
+        connection.close()
+
+
+def test_newer_schema_is_refused_and_left_untouched(database_at_0001: Path) -> None:
+    stamp(database_at_0001, "0042_from_the_future")
+    before = digest(database_at_0001)
+    with pytest.raises(SchemaTooNew) as caught:
+        open_database(resolve_target(database_at_0001))
+    message = str(caught.value)
+    assert str(database_at_0001) in message
+    assert "written by a newer EscDesk (schema 0042_from_the_future)" in message
+    assert "Update EscDesk to open it" in message
+    assert "was not changed" in message
+    assert isinstance(caught.value, DatabaseUnavailable)
+    assert digest(database_at_0001) == before
+    assert not (database_at_0001.parent / "backups").exists()
+
+
+def test_newer_schema_via_the_cli(database_at_0001: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stamp(database_at_0001, "0042_from_the_future")
+    before = digest(database_at_0001)
+    for command in ("cases", "migrate"):
+        assert main([command, "--db", str(database_at_0001)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"escdesk: error: {database_at_0001} was written by a newer EscDesk")
+        assert "Update EscDesk" in err
+    assert digest(database_at_0001) == before
+
+
+def test_backup_sqlite_copies_an_open_database(
+    opened: OpenedDatabase,
+    service: CaseService,
+    make_customer: Callable[..., str],
+    new_outage: Callable[..., Any],
+    sqlite_db: Path,
+    raw_rows: RawRows,
+) -> None:
+    """The online backup API gives a consistent copy even while the store has the file open (WAL and all)."""
+    service.open_case(new_outage(make_customer()))
+    with opened.store.engine.connect() as connection:
+        connection.exec_driver_sql("SELECT count(*) FROM escalations").scalar()
+        copy = migrate.backup_sqlite(sqlite_db, "manual")
+    assert raw_rows(copy, "SELECT count(*) FROM escalations") == [(1,)]
+    assert raw_rows(copy, "SELECT count(*) FROM case_events") == [(1,)]
