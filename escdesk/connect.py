@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -17,7 +18,9 @@ from escdesk import credentials
 from escdesk.errors import DatabaseUnavailable, PasswordRequired
 from escdesk.store import Store
 from escdesk.store.engine import DatabaseTarget, check_sqlite_file, create_db_engine
-from escdesk.store.migrate import MigrationResult, upgrade_database
+
+if TYPE_CHECKING:
+    from escdesk.store.migrate import MigrationResult
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,9 @@ def open_database(
     else:
         engine = _connect_team_database(target, ask_password, notices)
     try:
+        # Alembic is imported here, not at module level: it is most of the start-up import time.
+        from escdesk.store.migrate import upgrade_database
+
         migration = upgrade_database(engine, target)
     except BaseException:
         engine.dispose()

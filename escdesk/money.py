@@ -14,12 +14,14 @@ def from_cents(cents: int) -> Decimal:
 
 
 def short_amount(amount: Decimal) -> str:
-    """$1.2M, $350k, $900: how ARR reads on a card or a column header.
+    """$1.1B, $1.2M, $350k, $900: how ARR reads on a card or a column header.
 
     The unit is chosen after rounding (half up, like money), so $999,999 reads $1.0M, not $1000k.
     """
     value = Decimal(amount)
     sign, size = ("-" if value < 0 else ""), abs(value)
+    if _rounded(size / 1_000_000, 1) >= 1000:
+        return f"{sign}${_rounded(size / 1_000_000_000, 1):f}B"
     if _rounded(size / 1000, 0) >= 1000:
         return f"{sign}${_rounded(size / 1_000_000, 1):f}M"
     if _rounded(size, 0) >= 1000:

@@ -247,7 +247,9 @@ def test_nobody_to_ask_is_password_required(server: FakeServer, target: Database
 
 
 def test_password_never_reaches_target_settings_or_notices(server: FakeServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(connect, "upgrade_database", lambda _e, _t: MigrationResult("0001", "0001", None))
+    from escdesk.store import migrate
+
+    monkeypatch.setattr(migrate, "upgrade_database", lambda _e, _t: MigrationResult("0001", "0001", None))
     typed_url = f"postgresql://lead:{SECRET}@db.example.com/escdesk"
     target = resolve_target(typed_url)
     ask = Asker([SECRET])

@@ -1,0 +1,294 @@
+"""`CaseCardDelegate`: paints one case card. One delegate for every column; no widget per card.
+
+All sizes derive from the view's font metrics (HiDPI-safe: Qt scales logical units), and colours from the palette,
+so the card follows the system's light or dark theme. Only the severity chips carry fixed colours.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from escdesk.domain import CaseCard, CaseStatus, Pace, Severity
+from escdesk.policy import Policy
+from ui import text
+from ui.board_model import CardRole
+
+# (fill, text) per severity: S1 red, S2 orange, S3 amber, S4 grey; readable on light and dark backgrounds.
+SEVERITY_COLOURS = {
+    Severity.S1: (QColor("#d32f2f"), QColor("#ffffff")),
+    Severity.S2: (QColor("#ef6c00"), QColor("#ffffff")),
+    Severity.S3: (QColor("#f9a825"), QColor("#202020")),
+    Severity.S4: (QColor("#78909c"), QColor("#ffffff")),
+}
+PACE_COLOURS = {Pace.FAST: QColor("#c62828"), Pace.SLOW_BURN: QColor("#6a1b9a")}
+STATUS_COLOURS = {
+    "Not acknowledged": QColor("#c62828"),
+    text.STATUS_TEXT[CaseStatus.WAITING_ON_CUSTOMER]: QColor("#b26a00"),
+    text.STATUS_TEXT[CaseStatus.MITIGATED]: QColor("#2e7d32"),
+}
+MIN_CARD_CHARS = 22  # narrowest useful card, in average characters; cards stretch to the column's width
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def mix(a: QColor, b: QColor, amount: float) -> QColor:
+    """`a` moved `amount` (0..1) of the way towards `b`."""
+    return QColor.fromRgbF(
+        a.redF() + (b.redF() - a.redF()) * amount,
+        a.greenF() + (b.greenF() - a.greenF()) * amount,
+        a.blueF() + (b.blueF() - a.blueF()) * amount,
+    )
+
+
+def advance(font: QFont, label: str) -> int:
+    """Width of `label`, rounded up: QFontMetrics rounds down, and a rect that exact makes Qt elide the text."""
+    return math.ceil(QFontMetricsF(font).horizontalAdvance(label)) + 1
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def readable(colour: QColor, palette: QPalette) -> QColor:
+    """An accent colour lightened enough to read on a dark card."""
+    return colour.lighter(170) if is_dark(palette) else colour
+
+
+@dataclass(frozen=True)
+class CardMetrics:
+    """Fonts and spacing for one base font; computed once per font, not per paint."""
+
+    regular: QFont
+    bold: QFont
+    small: QFont
+    line: int
+    bold_line: int
+    small_line: int
+    pad: int
+    gap: int
+    margin: int
+    stripe: int
+    radius: float
+
+    @classmethod
+    def for_font(cls, font: QFont) -> CardMetrics:
+        bold = QFont(font)
+        bold.setWeight(QFont.Weight.Bold)
+        small = QFont(font)
+        if font.pointSizeF() > 0:
+            small.setPointSizeF(max(font.pointSizeF() * 0.88, 6.0))
+        elif font.pixelSize() > 0:
+            small.setPixelSize(max(round(font.pixelSize() * 0.88), 8))
+        line = QFontMetrics(font).height()
+        return cls(
+            regular=QFont(font),
+            bold=bold,
+            small=small,
+            line=line,
+            bold_line=QFontMetrics(bold).height(),
+            small_line=QFontMetrics(small).height(),
+            pad=max(4, round(line * 0.5)),
+            gap=max(2, round(line * 0.2)),
+            margin=max(3, round(line * 0.35)),
+            stripe=max(3, round(line * 0.25)),
+            radius=line * 0.4,
+        )
+
+    @property
+    def chip_height(self) -> int:
+        return self.small_line + 2 * max(1, round(self.small_line * 0.1))
+
+    def card_height(self) -> int:
+        rows = max(self.bold_line, self.chip_height) + self.line + 3 * self.small_line
+        return rows + 4 * self.gap + 2 * self.pad + self.margin
+
+
+class CaseCardDelegate(QStyledItemDelegate):
+    """Paints a CaseCard (from `CardRole`): severity chip and stripe, customer, reference, title, ARR band, pace,
+    age and time at level, status, checklist progress and open involvements. Every card has the same size, so
+    views can use uniform item sizes."""
+
+    def __init__(self, policy: Policy, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._policy = policy
+        self._now = now
+        self._metrics: dict[str, CardMetrics] = {}
+
+    def metrics(self, font: QFont) -> CardMetrics:
+        key = font.key()
+        if key not in self._metrics:
+            self._metrics[key] = CardMetrics.for_font(font)
+        return self._metrics[key]
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        m = self.metrics(option.font)
+        width = QFontMetrics(option.font).averageCharWidth() * MIN_CARD_CHARS
+        return QSize(width, m.card_height())
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        card = index.data(CardRole)
+        if not isinstance(card, CaseCard):
+            super().paint(painter, option, index)
+            return
+        m = self.metrics(option.font)
+        palette: QPalette = option.palette
+        rect: QRect = option.rect
+        half = m.margin // 2
+        frame = rect.adjusted(m.margin, half, -m.margin, -(m.margin - half))
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_frame(painter, frame, option.state, palette, card, m)
+        inner = frame.adjusted(m.pad + m.stripe, m.pad, -m.pad, -m.pad)
+        _CardPainter(painter, inner, palette, m).paint(card, self._policy, self._now())
+        painter.restore()
+
+    def _paint_frame(
+        self,
+        painter: QPainter,
+        frame: QRect,
+        state: QStyle.StateFlag,
+        palette: QPalette,
+        card: CaseCard,
+        m: CardMetrics,
+    ) -> None:
+        base = palette.color(QPalette.ColorRole.Base)
+        highlight = palette.color(QPalette.ColorRole.Highlight)
+        border = mix(base, palette.color(QPalette.ColorRole.Text), 0.18)
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        if selected:
+            base, border = mix(base, highlight, 0.10), highlight
+        elif state & QStyle.StateFlag.State_MouseOver:
+            border = mix(border, highlight, 0.6)
+        outline = QRectF(frame).adjusted(0.5, 0.5, -0.5, -0.5)
+        painter.setPen(QPen(border, 2.0 if selected else 1.0))
+        painter.setBrush(base)
+        painter.drawRoundedRect(outline, m.radius, m.radius)
+        stripe = QRectF(outline.left(), outline.top(), m.stripe + m.radius, outline.height())
+        painter.save()
+        painter.setClipRect(QRectF(outline.left(), outline.top(), m.stripe, outline.height()))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(SEVERITY_COLOURS[card.severity][0])
+        painter.drawRoundedRect(stripe, m.radius, m.radius)
+        painter.restore()
+
+
+class _CardPainter:
+    """The rows of one card inside its padded rectangle, top to bottom:
+
+    [S1] customer
+    title
+    ESC-1042 · $1.2M · Strategic ..... ⚡ Fast
+    Open 3 d · 5 h at L2 ... ▬▬▭ 4/14
+    Not acknowledged ...... 2 involved
+    """
+
+    def __init__(self, painter: QPainter, inner: QRect, palette: QPalette, m: CardMetrics) -> None:
+        self.p = painter
+        self.inner = inner
+        self.palette = palette
+        self.m = m
+        self.text = palette.color(QPalette.ColorRole.Text)
+        self.dim = mix(self.text, palette.color(QPalette.ColorRole.Base), 0.42)
+
+    def paint(self, card: CaseCard, policy: Policy, now: datetime) -> None:
+        y = self._header(card, self.inner.top())
+        y = self._title(card.title, y)
+        account = (f"{card.reference} · {text.band_line(card, policy)}", text.short_account_line(card))
+        y = self._pair(y, account, self.dim, text.pace_label(card.pace), self._pace(card))
+        progress_width = self._progress_width(card)
+        self._left_text(y, text.age_line(card, now), self.dim, self.inner.width() - progress_width)
+        self._progress(card, y, progress_width)
+        y += self.m.small_line + self.m.gap
+        status = text.card_status(card)
+        self._pair(y, status, self._status(status), text.involved_text(card.involvements_open), self.dim)
+
+    def _pace(self, card: CaseCard) -> QColor:
+        return readable(PACE_COLOURS[card.pace], self.palette)
+
+    def _status(self, status: str) -> QColor:
+        colour = STATUS_COLOURS.get(status)
+        return self.dim if colour is None else readable(colour, self.palette)
+
+    def _header(self, card: CaseCard, y: int) -> int:
+        m = self.m
+        height = max(m.bold_line, m.chip_height)
+        fill, ink = SEVERITY_COLOURS[card.severity]
+        chip = self._chip(QRect(self.inner.left(), y, 0, height), card.severity.value, fill, ink)
+        name_left = chip.right() + 1 + m.gap * 3
+        name_rect = QRect(name_left, y, self.inner.right() + 1 - name_left, height)
+        self._text(name_rect, m.bold, card.customer_name, self.text)
+        return y + height + m.gap
+
+    def _chip(self, row: QRect, label: str, fill: QColor, ink: QColor) -> QRect:
+        m = self.m
+        width = advance(m.small, label) + m.small_line * 0.8
+        chip = QRect(row.left(), row.top() + (row.height() - m.chip_height) // 2, round(width), m.chip_height)
+        self.p.setPen(Qt.PenStyle.NoPen)
+        self.p.setBrush(fill)
+        self.p.drawRoundedRect(QRectF(chip), chip.height() / 2.5, chip.height() / 2.5)
+        self.p.setFont(m.small)
+        self.p.setPen(ink)
+        self.p.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
+        return chip
+
+    def _title(self, title: str, y: int) -> int:
+        self._text(QRect(self.inner.left(), y, self.inner.width(), self.m.line), self.m.regular, title, self.text)
+        return y + self.m.line + self.m.gap
+
+    def _left_text(self, y: int, label: str | tuple[str, ...], colour: QColor, room: int) -> int:
+        """Left-aligned text in `room`: the first of the alternatives (longest first) that fits, else the last one
+        elided."""
+        room -= self.m.gap * 2
+        choices = (label,) if isinstance(label, str) else label
+        chosen = next((c for c in choices if advance(self.m.small, c) <= room), choices[-1])
+        width = min(advance(self.m.small, chosen), room)
+        self._text(QRect(self.inner.left(), y, width, self.m.small_line), self.m.small, chosen, colour)
+        return width
+
+    def _pair(self, y: int, left: str | tuple[str, ...], left_colour: QColor, right: str, right_colour: QColor) -> int:
+        """A row with text on the left and right-aligned text on the right; when both do not fit, the left one is
+        shortened first (the right one keeps up to 60% of the row)."""
+        m = self.m
+        row = QRect(self.inner.left(), y, self.inner.width(), m.small_line)
+        right_width = min(advance(m.small, right), row.width() * 3 // 5)
+        self._text(QRect(row.right() - right_width + 1, y, right_width, row.height()), m.small, right, right_colour)
+        self._left_text(y, left, left_colour, row.width() - right_width)
+        return y + m.small_line + m.gap
+
+    def _progress_width(self, card: CaseCard) -> int:
+        steps = f"{card.checklist_done}/{card.checklist_total}"
+        return self.m.line * 2 + self.m.gap * 2 + advance(self.m.small, steps)
+
+    def _progress(self, card: CaseCard, y: int, width: int) -> None:
+        """Checklist progress, right-aligned: a small bar and 'done/total'."""
+        m = self.m
+        steps = f"{card.checklist_done}/{card.checklist_total}"
+        left = self.inner.right() + 1 - width
+        bar = QRectF(left, y + m.small_line / 2 - m.gap * 0.75, m.line * 2, m.gap * 1.5)
+        self.p.setPen(Qt.PenStyle.NoPen)
+        self.p.setBrush(mix(self.palette.color(QPalette.ColorRole.Base), self.text, 0.14))
+        self.p.drawRoundedRect(bar, bar.height() / 2, bar.height() / 2)
+        share = card.checklist_done / card.checklist_total if card.checklist_total else 0.0
+        if share > 0:
+            done = QRectF(bar.left(), bar.top(), max(bar.height(), bar.width() * share), bar.height())
+            self.p.setBrush(readable(QColor("#2e7d32"), self.palette))
+            self.p.drawRoundedRect(done, bar.height() / 2, bar.height() / 2)
+        label_left = round(bar.right()) + m.gap * 2
+        self._text(QRect(label_left, y, self.inner.right() + 1 - label_left, m.small_line), m.small, steps, self.dim)
+
+    def _text(self, rect: QRect, font: QFont, label: str, colour: QColor) -> None:
+        if rect.width() <= 0:
+            return
+        elided = QFontMetrics(font).elidedText(label, Qt.TextElideMode.ElideRight, rect.width())
+        self.p.setFont(font)
+        self.p.setPen(colour)
+        self.p.drawText(
+            rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine, elided
+        )

@@ -1,0 +1,323 @@
+"""The desk controller: which database is open, opening another, first run, loading the board.
+
+Every database call (resolving and checking the target, connecting, migrating, loading cards, closing) runs on the
+TaskManager's database worker; the window only hears the outcome, on the main thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+from escdesk import paths
+from escdesk.clock import Clock
+from escdesk.connect import AskPassword, OpenedDatabase, open_database
+from escdesk.domain import CaseCard
+from escdesk.errors import DatabaseUnavailable
+from escdesk.policy import Policy
+from escdesk.services import CaseService
+from escdesk.settings import Settings
+from escdesk.store import Store
+from escdesk.store.engine import DatabaseTarget, resolve_target
+from ui import dialogs
+from ui.main_window import MainWindow
+from ui.pages import Choice
+from ui.password import PasswordPrompter
+from ui.tasks import TaskManager, describe_error
+
+log = logging.getLogger(__name__)
+
+# The first-run demo: a book of business big enough to look real, small enough to generate in a few seconds.
+DEMO_CUSTOMERS, DEMO_OPEN_CASES, DEMO_HISTORY, DEMO_SEED = 400, 40, 600, 7
+
+
+class Opener(Protocol):
+    def __call__(
+        self, target: DatabaseTarget, *, create: bool = False, ask_password: AskPassword | None = None
+    ) -> OpenedDatabase: ...
+
+
+@dataclass(frozen=True)
+class DeskContext:
+    """What the composition root wires once: settings, the clock, the policy and who is using the desk."""
+
+    settings: Settings
+    clock: Clock
+    policy: Policy
+    actor: str
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    target: DatabaseTarget
+    opened: OpenedDatabase
+    service: CaseService
+    cards: list[CaseCard]
+
+
+def startup_database(cli_db: str | None, settings: Settings) -> str | None:
+    """The database to open at launch: --db, else the last one used if it still exists, else the default file;
+    None means first run (no database yet)."""
+    if cli_db is not None:
+        return cli_db
+    last = settings.last_database
+    if last and ("://" in last or Path(last).exists()):
+        return last
+    default = paths.default_database_path()
+    return str(default) if default.exists() else None
+
+
+def is_demo(target: DatabaseTarget) -> bool:
+    return target.path is not None and target.path == paths.demo_database_path().absolute()
+
+
+class DeskController(QObject):
+    """Opens databases and loads the board for one MainWindow, off the GUI thread.
+
+    Signals:
+        database_opened(str): a database was opened and migrated; its display name (path or password-less URL).
+        board_loaded(int): the board shows the open cases of the current database; their number.
+        open_failed(str): a database could not be opened (or demo data not generated); the message for the user.
+    """
+
+    database_opened = Signal(str)
+    board_loaded = Signal(int)
+    open_failed = Signal(str)
+
+    def __init__(
+        self,
+        context: DeskContext,
+        window: MainWindow,
+        *,
+        interactive: bool = True,
+        opener: Opener = open_database,
+    ) -> None:
+        super().__init__(window)
+        self.context = context
+        self.window = window
+        self.tasks = TaskManager(self)
+        self.prompter = PasswordPrompter(self._ask_password if interactive else None, self)
+        self._opener = opener
+        self._interactive = interactive
+        self._loaded: _Loaded | None = None
+        self._retired: list[Store] = []  # replaced databases, closed on the worker (or at shutdown)
+        self._wire()
+
+    def _wire(self) -> None:
+        actions = self.window.menu_actions
+        # Lambdas: `triggered` passes `checked`, which none of these take.
+        actions.new_database.triggered.connect(lambda: self.new_database())
+        actions.open_database.triggered.connect(lambda: self.choose_database())
+        actions.connect_team.triggered.connect(lambda: self.connect_team_database())
+        actions.open_demo.triggered.connect(lambda: self.open_demo())
+        actions.refresh.triggered.connect(lambda: self.refresh())
+        actions.about.triggered.connect(lambda: dialogs.show_about(self.window))
+        self.tasks.idle_changed.connect(lambda idle: self.window.set_working(not idle))
+        self.tasks.task_failed.connect(lambda message: self.window.show_notice(message, error=True))
+        self.window.closed.connect(self.shutdown)
+
+    # -- state ------------------------------------------------------------------------------------------------
+    @property
+    def service(self) -> CaseService | None:
+        return None if self._loaded is None else self._loaded.service
+
+    @property
+    def target(self) -> DatabaseTarget | None:
+        return None if self._loaded is None else self._loaded.target
+
+    # -- opening --------------------------------------------------------------------------------------------------
+    def start(self, cli_db: str | None) -> None:
+        """Open what the person asked for or used last; with nothing to open, set up the demo (first run)."""
+        chosen = startup_database(cli_db, self.context.settings)
+        if chosen is None:
+            self.first_run()
+        else:
+            self.open_database_at(chosen)
+
+    def open_database_at(self, value: str | Path, *, create: bool = False) -> None:
+        """Open (or with `create`, make) the database at a path or URL; the board shows it once loaded."""
+        shown = str(value)
+        self._show_busy("Opening the database" if not create else "Creating the database", shown)
+        self.tasks.run_db(lambda: self._open_and_load(value, create), self._opened, self._open_error)
+
+    def _open_and_load(self, value: str | Path, create: bool) -> _Loaded:
+        """On the worker: resolve, connect (asking for a password if needed), migrate, load every open card."""
+        target = resolve_target(value)
+        if create and target.path is not None and target.path.exists():
+            raise DatabaseUnavailable(f"{target.path} already exists; use Open database… to open it")
+        opened = self._opener(target, create=create, ask_password=self.prompter)
+        try:
+            ctx = self.context
+            service = CaseService(opened.store, ctx.clock, ctx.policy, ctx.actor)
+            return _Loaded(target, opened, service, service.open_cards())
+        except BaseException:
+            opened.store.close()
+            raise
+
+    def _opened(self, loaded: _Loaded) -> None:
+        previous, self._loaded = self._loaded, loaded
+        if previous is not None and previous.opened.store is not loaded.opened.store:
+            self._retired.append(previous.opened.store)
+            self.tasks.run_db(self._close_retired)
+        self.window.statusBar().clearMessage()
+        self.window.set_database(loaded.target.display, demo=is_demo(loaded.target))
+        self.window.show_board(loaded.cards)
+        for notice in loaded.opened.notices:
+            self.window.show_notice(notice)
+        if loaded.opened.migration.changed and loaded.opened.migration.backup is not None:
+            self.window.statusBar().showMessage(
+                f"Upgraded; a copy was kept at {loaded.opened.migration.backup}", 15_000
+            )
+        self._remember(loaded.target)
+        self.database_opened.emit(loaded.target.display)
+        self.board_loaded.emit(len(loaded.cards))
+
+    def _remember(self, target: DatabaseTarget) -> None:
+        """The next launch opens this database again; a screenshot run changes nothing the user chose."""
+        settings = self.context.settings
+        if not self._interactive or settings.last_database == target.display:
+            return
+        settings.last_database = target.display
+        try:
+            settings.save()
+        except OSError as exc:
+            self.window.show_notice(f"Could not save your settings ({exc}); EscDesk will ask again next time.")
+
+    def _open_error(self, exc: BaseException) -> None:
+        message = describe_error(exc)
+        if self._loaded is not None:  # the board of the database still open stays; say what failed above it
+            self.window.statusBar().clearMessage()
+            self.window.show_notice(message, error=True)
+        else:
+            self.window.show_problem("EscDesk could not open the database", message, self._recovery_choices())
+        self.open_failed.emit(message)
+
+    def _recovery_choices(self) -> list[Choice]:
+        return [
+            ("Open another database…", self.choose_database),
+            ("Open demo database", self.open_demo),
+            ("Quit", self.window.close),
+        ]
+
+    # -- first run and demo -------------------------------------------------------------------------------------
+    def first_run(self) -> None:
+        """No database yet: generate the demo book of business and open it."""
+        self.open_demo(first_run=True)
+
+    def open_demo(self, *, first_run: bool = False) -> None:
+        demo_path = paths.demo_database_path()
+        writer = _demo_writer()
+        if writer is None:
+            self._no_demo_available(first_run)
+            return
+        self._show_busy(
+            "Setting up a demo book of business" if first_run else "Opening the demo database",
+            "400 customers with their health history and escalations; this takes a few seconds.",
+        )
+        self.tasks.run_db(lambda: writer(demo_path, self.context.clock.now()), self._demo_ready, self._open_error)
+
+    def _demo_ready(self, demo_path: Path) -> None:
+        self.open_database_at(demo_path)
+
+    def _no_demo_available(self, first_run: bool) -> None:
+        message = "This installation cannot generate demo data (escdesk.demo is missing)."
+        if first_run:
+            message = "There is no EscDesk database on this computer yet. " + message
+        self.window.show_problem(
+            "Welcome to EscDesk" if first_run else "No demo data",
+            message + " Create an empty database, open one, or connect to your team's database.",
+            [
+                ("New empty database…", self.new_database),
+                ("Open database…", self.choose_database),
+                ("Connect team database…", self.connect_team_database),
+            ],
+        )
+        self.open_failed.emit(message)
+
+    # -- menu actions -------------------------------------------------------------------------------------------
+    def new_database(self) -> None:
+        path = dialogs.choose_new_database_file(self.window, self._folder())
+        if path is not None:
+            self.open_database_at(path, create=True)
+
+    def choose_database(self) -> None:
+        path = dialogs.choose_database_file(self.window, self._folder())
+        if path is not None:
+            self.open_database_at(path)
+
+    def connect_team_database(self) -> None:
+        current = self.target
+        suggestion = current.display if current is not None and not current.is_sqlite else ""
+        url = dialogs.ask_team_url(self.window, suggestion)
+        if url is not None:
+            self.open_database_at(url)
+
+    def refresh(self) -> None:
+        loaded = self._loaded
+        if loaded is None:
+            return
+        self.tasks.run_db(loaded.service.open_cards, lambda cards: self._refreshed(loaded, cards))
+
+    def _refreshed(self, loaded: _Loaded, cards: list[CaseCard]) -> None:
+        if loaded is self._loaded:  # a reload of a database since replaced by another is dropped
+            self.window.show_board(cards)
+            self.window.statusBar().showMessage("Board refreshed", 3000)
+            self.board_loaded.emit(len(cards))
+
+    def _folder(self) -> Path:
+        current = self.target
+        if current is not None and current.path is not None:
+            return current.path.parent
+        return paths.data_dir()
+
+    def _show_busy(self, title: str, detail: str) -> None:
+        if self._loaded is None:
+            self.window.show_busy(title, detail)
+        else:
+            self.window.statusBar().showMessage(f"{title}: {detail}")
+
+    def _ask_password(self, display: str, reason: str) -> str | None:
+        return dialogs.ask_password(self.window, display, reason)
+
+    # -- shutdown -----------------------------------------------------------------------------------------------
+    def _close_retired(self) -> None:
+        """On the worker: close the databases that were replaced by another."""
+        while self._retired:
+            self._retired.pop().close()
+
+    def shutdown(self) -> None:
+        """Release a worker waiting for a password, stop the workers, then close the databases (no thread can use
+        them any more, so closing here cannot race a query)."""
+        if self.tasks.is_closed:
+            return
+        self.prompter.cancel_all()
+        self.tasks.shutdown()
+        if self._loaded is not None:
+            self._retired.append(self._loaded.opened.store)
+            self._loaded = None
+        self._close_retired()
+
+
+def _demo_writer() -> Callable[[Path, datetime], Path] | None:
+    """A function that writes (or reuses) the demo database, or None when escdesk.demo is not installed."""
+    try:
+        from escdesk import demo
+    except ImportError:
+        return None
+
+    def write(target_path: Path, now: datetime) -> Path:
+        if target_path.exists():
+            return target_path
+        target_path.parent.mkdir(parents=True, exist_ok=True)
+        as_of = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        spec = demo.DemoSpec(DEMO_CUSTOMERS, DEMO_OPEN_CASES, DEMO_HISTORY, DEMO_SEED, as_of)
+        demo.write_demo_database(resolve_target(target_path), spec)
+        return target_path
+
+    return write

@@ -1,0 +1,131 @@
+"""The words and numbers the board shows, as plain functions (no Qt): easy to test, one place to change wording."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from escdesk.domain import CaseCard, CaseStatus, CaseType, Level, Pace
+from escdesk.money import short_amount
+from escdesk.policy import Policy
+
+STATUS_TEXT = {
+    CaseStatus.OPEN: "Open",
+    CaseStatus.ACKNOWLEDGED: "Acknowledged",
+    CaseStatus.WAITING_ON_CUSTOMER: "Waiting on customer",
+    CaseStatus.MITIGATED: "Mitigated",
+    CaseStatus.RESOLVED: "Resolved",
+    CaseStatus.CLOSED: "Closed",
+}
+
+PACE_TEXT = {Pace.FAST: "Fast", Pace.SLOW_BURN: "Slow-burn"}
+PACE_MARK = {Pace.FAST: "⚡", Pace.SLOW_BURN: "◔"}
+
+
+def short_duration(delta: timedelta) -> str:
+    """'now', '12 min', '3 h', '12 d': how long something has lasted, at a glance."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "now"
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h"
+    return f"{hours // 24} d"
+
+
+def card_status(card: CaseCard) -> str:
+    """The status as a lead reads it: an open case nobody acknowledged yet says so."""
+    if card.status == CaseStatus.OPEN and card.acknowledged_at is None:
+        return "Not acknowledged"
+    return STATUS_TEXT[card.status]
+
+
+def case_type_text(case_type: CaseType) -> str:
+    return case_type.value.replace("_", " ").capitalize()
+
+
+def pace_label(pace: Pace) -> str:
+    return f"{PACE_MARK[pace]} {PACE_TEXT[pace]}"
+
+
+def age_line(card: CaseCard, now: datetime) -> str:
+    """'Open 3 d · 5 h at L3'."""
+    opened = short_duration(now - card.opened_at)
+    at_level = short_duration(now - card.level_entered_at)
+    return f"Open {opened} · {at_level} at {card.level.code}"
+
+
+def band_line(card: CaseCard, policy: Policy) -> str:
+    """'$1.2M · Strategic': the account's ARR and its band."""
+    return f"{short_amount(card.arr)} · {policy.band_name(card.band)}"
+
+
+def short_account_line(card: CaseCard) -> str:
+    """'ESC-1042 · $1.2M · STRAT': the band's code, for a narrow card."""
+    return f"{card.reference} · {short_amount(card.arr)} · {card.band.value}"
+
+
+def column_title(policy: Policy, level: Level) -> str:
+    """'L0 · CS owner'."""
+    return f"{level.code} · {policy.level_name(level)}"
+
+
+def count_text(count: int, noun: str = "case") -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def column_summary(count: int, at_risk: Decimal) -> str:
+    """'12 cases · $3.4M' (the ARR at risk in the column), or 'No cases'."""
+    if count == 0:
+        return "No cases"
+    return f"{count_text(count)} · {short_amount(at_risk)}"
+
+
+def total_at_risk(cards: Iterable[CaseCard]) -> Decimal:
+    return sum((card.arr_at_risk for card in cards), Decimal(0))
+
+
+def card_tooltip(card: CaseCard, policy: Policy, now: datetime) -> str:
+    """Everything on the card (and the owner) in full, for a hover or a screen reader."""
+    lines = [
+        f"{card.reference} · {card.customer_name}",
+        card.title,
+        f"{card.severity.value} · {case_type_text(card.case_type)} · {PACE_TEXT[card.pace]}",
+        f"ARR {band_line(card, policy)}",
+        f"ARR at risk: {short_amount(card.arr_at_risk)}",
+        age_line(card, now),
+        f"Status: {card_status(card)}",
+        f"Owner: {card.owner_name or 'nobody yet'}",
+        f"Checklist: {card.checklist_done} of {card.checklist_total} steps",
+        f"Involvements open: {card.involvements_open}",
+    ]
+    return "\n".join(lines)
+
+
+def card_accessible_text(card: CaseCard, now: datetime) -> str:
+    return (
+        f"{card.reference}, {card.customer_name}: {card.title}. Severity {card.severity.value}, "
+        f"{PACE_TEXT[card.pace]}, {card_status(card)}, {age_line(card, now)}, "
+        f"checklist {card.checklist_done} of {card.checklist_total}"
+    )
+
+
+def board_summary(cards: Iterable[CaseCard]) -> str:
+    """'40 open cases · $12.3M ARR at risk · 6 S1 · 9 not acknowledged' for the board's header."""
+    cards = list(cards)
+    parts = [f"{count_text(len(cards), 'open case')}", f"{short_amount(total_at_risk(cards))} ARR at risk"]
+    s1 = sum(1 for card in cards if card.severity.value == "S1")
+    if s1:
+        parts.append(f"{s1} S1")
+    unacknowledged = sum(1 for card in cards if card_status(card) == "Not acknowledged")
+    if unacknowledged:
+        parts.append(f"{unacknowledged} not acknowledged")
+    return " · ".join(parts)
+
+
+def involved_text(count: int) -> str:
+    """Open involvements (functional leaders brought in or proposed): '2 involved', 'none involved'."""
+    return f"{count} involved" if count else "none involved"
