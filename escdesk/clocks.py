@@ -1,0 +1,382 @@
+"""SLA clocks of one case: acknowledge, customer update, ceiling at the level, resolution.
+
+Pure functions over plain frozen inputs (no store types), so they run for 2,000 open cases on every board refresh
+and are exact in tests with a frozen `now`. A clock's *elapsed* time is the counted time (business time for
+"b" spans, elapsed time otherwise) from its start to its stop or `now`, minus the pauses; it is *due* at the instant
+where elapsed reaches the target, and *remaining* = target - elapsed (negative when overdue).
+
+Semantics (issue 5, cases T1-T3):
+- first response = the acknowledgement or the first message we sent, whichever came first; it stops the
+  acknowledge clock;
+- the update clock does not run before the first response (a new case breaches on acknowledge first, T1); after
+  it, it restarts from the latest contact either way, whatever the channel: the customer's message (T3) or our
+  reply (T2);
+- statuses the pause rules name pause a clock; resolved and closed pause every clock, so reopen cycles count only
+  open time, and a case that is resolved now stops the resolution clock;
+- a deadline a person set is kept as is: pauses and calendar changes never move it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+
+from escdesk.calendars import BusinessCalendar
+from escdesk.domain import CaseStatus, Channel, Direction, Pace
+from escdesk.durations import Span, parse_span
+from escdesk.policy import SeverityDef
+
+# Elapsed-time spans ("30m", "7d") count on this calendar: always open, so only pauses are taken out.
+CONTINUOUS = BusinessCalendar.always_open()
+_MINUTE = timedelta(minutes=1)
+_US = timedelta(microseconds=1)
+_HOUR = timedelta(hours=1)
+
+
+class ClockKind(enum.StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    UPDATE = "update"
+    CEILING = "ceiling"
+    RESOLUTION = "resolution"
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """Time that does not count; `end` None while still paused."""
+
+    start: datetime
+    end: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    at: datetime
+    direction: Direction
+    channel: Channel
+
+
+@dataclass(frozen=True, slots=True)
+class StatusPeriod:
+    status: CaseStatus
+    start: datetime
+    end: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A due time a person set for one clock."""
+
+    kind: ClockKind
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClockTargets:
+    """The spans in force for a case (None: that clock is not kept)."""
+
+    acknowledge: Span | None = None
+    update: Span | None = None
+    ceiling: Span | None = None
+    resolution: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseTimeline:
+    """What the clocks read about one case; every instant aware (UTC from the store)."""
+
+    opened_at: datetime
+    acknowledged_at: datetime | None = None
+    level_entered_at: datetime | None = None  # None: the case is still at its starting level
+    level_acknowledged_at: datetime | None = None  # PagerDuty-like: stops the ceiling clock of this level
+    contacts: tuple[Contact, ...] = ()
+    statuses: tuple[StatusPeriod, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClockReading:
+    """One clock as of `now`: what it counts towards, where it stands, and whether it is overdue."""
+
+    kind: ClockKind
+    target: Span
+    started_at: datetime
+    due_at: datetime | None  # None while paused: the due time moves until the pause ends
+    stopped_at: datetime | None  # the clock was met (or the case resolved)
+    elapsed: timedelta
+    remaining: timedelta  # negative: overdue by that much (at the stop, or now)
+    paused: bool
+    set_by_person: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.remaining < timedelta(0)
+
+    @property
+    def minutes_to_due(self) -> int:
+        """Business minutes (elapsed minutes for plain spans) to the due time, negative when overdue."""
+        return self.remaining // _MINUTE
+
+
+@dataclass(frozen=True, slots=True)
+class CaseClocks:
+    """All clocks of one case (None: not kept by the policy, or not started, like updates before the first
+    response)."""
+
+    acknowledge: ClockReading | None
+    update: ClockReading | None
+    ceiling: ClockReading | None
+    resolution: ClockReading | None
+    first_response_at: datetime | None
+    hours_at_level: int
+
+    def readings(self) -> tuple[ClockReading, ...]:
+        found = (self.acknowledge, self.update, self.ceiling, self.resolution)
+        return tuple(r for r in found if r is not None)
+
+    def next_due(self) -> ClockReading | None:
+        """The running clock that falls due first (the first breach, when nothing changes)."""
+        running = [r for r in self.readings() if r.stopped_at is None and r.due_at is not None]
+        return min(running, key=lambda r: r.due_at or r.started_at, default=None)
+
+    def facts(self) -> dict[str, int | None]:
+        """Numbers for rules and the board (DESIGN.md: time math stays out of rule conditions)."""
+        ack, update, ceiling, resolution = self.acknowledge, self.update, self.ceiling, self.resolution
+        return {
+            "minutes_to_ack_due": _minutes_to_due(ack),
+            "minutes_to_update_due": _minutes_to_due(update),
+            "minutes_to_ceiling_due": _minutes_to_due(ceiling),
+            "minutes_to_resolution_due": _minutes_to_due(resolution),
+            "minutes_to_ack": _minutes_taken(ack),
+            "minutes_to_resolve": _minutes_taken(resolution),
+            "hours_at_level": self.hours_at_level,
+        }
+
+
+def _minutes_to_due(reading: ClockReading | None) -> int | None:
+    return None if reading is None else reading.minutes_to_due
+
+
+def _minutes_taken(reading: ClockReading | None) -> int | None:
+    """Counted minutes from start to stop, for a clock that has stopped."""
+    return None if reading is None or reading.stopped_at is None else reading.elapsed // _MINUTE
+
+
+_NO_STATUSES: frozenset[CaseStatus] = frozenset()
+
+# Zammad's default, and what vector 5 expects: waiting on the customer stops every clock. The policy may narrow it.
+DEFAULT_PAUSING: Mapping[ClockKind, frozenset[CaseStatus]] = MappingProxyType(
+    {kind: frozenset({CaseStatus.WAITING_ON_CUSTOMER}) for kind in ClockKind}
+)
+
+
+def targets_for(severity: SeverityDef, pace: Pace, resolution: str | None = None) -> ClockTargets:
+    """The spans a policy severity sets for a case of this pace."""
+    update = severity.update_fast if pace is Pace.FAST else severity.update_slow_burn
+    return ClockTargets(
+        acknowledge=parse_span(severity.acknowledge),
+        update=parse_span(update),
+        ceiling=parse_span(severity.ceiling),
+        resolution=parse_span(resolution) if resolution else None,
+    )
+
+
+def compute_clocks(
+    case: CaseTimeline,
+    targets: ClockTargets,
+    calendar: BusinessCalendar,
+    now: datetime,
+    pausing: Mapping[ClockKind, frozenset[CaseStatus]] = DEFAULT_PAUSING,
+) -> CaseClocks:
+    """All clocks of one case as of `now` (events after `now` are ignored, so a replay sees the past)."""
+    responded = first_response(case, now)
+    entered = case.level_entered_at or case.opened_at
+    context = (case, calendar, now, pausing)
+    update = None if responded is None else (_update_anchor(case, responded, now), None)
+    return CaseClocks(
+        acknowledge=_read(ClockKind.ACKNOWLEDGE, targets.acknowledge, (case.opened_at, responded), context),
+        update=_read(ClockKind.UPDATE, targets.update, update, context),
+        ceiling=_read(ClockKind.CEILING, targets.ceiling, (entered, _ceiling_stop(case, now)), context),
+        resolution=_read(ClockKind.RESOLUTION, targets.resolution, (case.opened_at, _resolved_at(case, now)), context),
+        first_response_at=responded,
+        hours_at_level=(now - entered) // _HOUR,
+    )
+
+
+_Context = tuple[CaseTimeline, BusinessCalendar, datetime, Mapping[ClockKind, frozenset[CaseStatus]]]
+
+
+def _read(
+    kind: ClockKind, span: Span | None, start_stop: tuple[datetime, datetime | None] | None, context: _Context
+) -> ClockReading | None:
+    """One clock of a case, or None when the policy keeps no such clock or it has not started."""
+    if span is None or start_stop is None:
+        return None
+    case, calendar, now, pausing = context
+    pauses = _pauses(case.statuses, pausing.get(kind, _NO_STATUSES), now) if case.statuses else ()
+    fixed = next((d.due_at for d in case.deadlines if d.kind is kind), None) if case.deadlines else None
+    return read_clock(kind, span, calendar, start_stop, pauses, now, fixed)
+
+
+def read_clock(
+    kind: ClockKind,
+    span: Span,
+    calendar: BusinessCalendar,
+    start_stop: tuple[datetime, datetime | None],
+    pauses: Sequence[Pause],
+    now: datetime,
+    fixed_due: datetime | None = None,
+) -> ClockReading:
+    """One clock from `start` to its stop (or `now`), the pauses taken out."""
+    start, stop = start_stop
+    end = stop if stop is not None and stop <= now else now
+    # Worked in business positions (see BusinessCalendar.business_position): each instant is converted once.
+    counting = calendar if span.business else CONTINUOUS
+    p_start, p_end = counting.business_position(start), counting.business_position(end)
+    paused, gaps = False, []
+    if pauses:  # most cases have none, and this runs for every clock of every open case
+        if stop is not None:  # what happened after the stop (closing, say) is no part of this clock's story
+            pauses = [Pause(p.start, _earlier(p.end, end)) for p in pauses if p.start < end]
+        paused = stop is None and any(p.start <= now and (p.end is None or p.end > now) for p in pauses)
+        gaps = _gaps(counting, pauses, p_start)
+    target = _target_us(span, calendar, start)
+    elapsed = _elapsed(p_start, p_end, gaps)
+    if fixed_due is not None:
+        due: datetime | None = fixed_due
+        remaining = counting.business_position(fixed_due) - p_end
+    else:
+        due = None if paused else _due(counting, start, p_start, target, gaps)
+        remaining = target - elapsed
+    return ClockReading(kind, span, start, due, stop, _td(elapsed), _td(remaining), paused, fixed_due is not None)
+
+
+def target_duration(span: Span, calendar: BusinessCalendar, start: datetime) -> timedelta:
+    """The span as counted time; working days become the open time from `start` to the same hour that many
+    working days later, so a "bd" target pauses and reports minutes like any other."""
+    return _td(_target_us(span, calendar, start))
+
+
+def counted_time(calendar: BusinessCalendar, start: datetime, end: datetime, pauses: Iterable[Pause]) -> timedelta:
+    """Open time from `start` to `end` outside the pauses (zero when `end` is not after `start`)."""
+    p_start, p_end = calendar.business_position(start), calendar.business_position(end)
+    return _td(_elapsed(p_start, p_end, _gaps(calendar, pauses, p_start)))
+
+
+def due_with_pauses(
+    calendar: BusinessCalendar, start: datetime, target: timedelta, pauses: Iterable[Pause]
+) -> datetime | None:
+    """The instant where open time outside the pauses reaches `target`; None if an unfinished pause comes first."""
+    if target < timedelta(0):
+        raise ValueError(f"due_with_pauses: the target {target} is negative")
+    p_start = calendar.business_position(start)
+    return _due(calendar, start, p_start, target // _US, _gaps(calendar, pauses, p_start))
+
+
+def offset_before(calendar: BusinessCalendar, due: datetime, span: Span) -> datetime:
+    """`span` before `due` ("2 bh before resolution due"), counted the way the span says."""
+    if span.fixed is None:
+        raise ValueError(f"offset {span}: an offset before a due time needs a fixed length, not working days")
+    counting = calendar if span.business else CONTINUOUS
+    return counting.subtract_business(due, span.fixed)
+
+
+def notice_time(calendar: BusinessCalendar, due: datetime, urgent: bool) -> datetime:
+    """When to show a notice for `due`: urgent ones (S1) at once, others held to the next opening (T4)."""
+    return due if urgent else calendar.next_opening(due)
+
+
+def first_response(case: CaseTimeline, now: datetime) -> datetime | None:
+    """The acknowledgement or our first message to the customer, whichever came first (as of `now`)."""
+    sent = [c.at for c in case.contacts if c.direction is Direction.OUTBOUND and case.opened_at <= c.at <= now]
+    if case.acknowledged_at is not None and case.acknowledged_at <= now:
+        sent.append(case.acknowledged_at)
+    return min(sent, default=None)
+
+
+def _update_anchor(case: CaseTimeline, responded: datetime, now: datetime) -> datetime:
+    later = [c.at for c in case.contacts if responded <= c.at <= now]
+    return max(later, default=responded)
+
+
+def _ceiling_stop(case: CaseTimeline, now: datetime) -> datetime | None:
+    entered, acked = case.level_entered_at or case.opened_at, case.level_acknowledged_at
+    return acked if acked is not None and entered <= acked <= now else None
+
+
+def _resolved_at(case: CaseTimeline, now: datetime) -> datetime | None:
+    """The start of the inactive period the case is in at `now`, if any."""
+    for period in case.statuses:
+        if not period.status.is_active and period.start <= now and (period.end is None or period.end > now):
+            return period.start
+    return None
+
+
+def _pauses(statuses: Iterable[StatusPeriod], pausing: frozenset[CaseStatus], now: datetime) -> tuple[Pause, ...]:
+    # Periods still open at `now`, or that end later than `now`, are open pauses as of now.
+    return tuple(
+        Pause(p.start, p.end if p.end is not None and p.end <= now else None)
+        for p in statuses
+        if p.start <= now and (p.status in pausing or not p.status.is_active)
+    )
+
+
+_Gap = tuple[int, int | None]  # a pause as business positions; None: not over yet
+
+
+def _gaps(counting: BusinessCalendar, pauses: Iterable[Pause], p_start: int) -> list[_Gap]:
+    """Pauses as business positions from `p_start` on, sorted and joined; an open pause swallows the rest."""
+    position = counting.business_position
+    raw = [(max(position(p.start), p_start), None if p.end is None else position(p.end)) for p in pauses]
+    joined: list[_Gap] = []
+    for low, high in sorted(raw, key=lambda gap: gap[0]):
+        if high is not None and high <= low:
+            continue  # over before the clock started, or wholly in closed time
+        if joined and (joined[-1][1] is None or low <= joined[-1][1]):
+            last = joined[-1][1]
+            joined[-1] = (joined[-1][0], None if last is None or high is None else max(last, high))
+        else:
+            joined.append((low, high))
+    return joined
+
+
+def _elapsed(p_start: int, p_end: int, gaps: Iterable[_Gap]) -> int:
+    total = max(p_end - p_start, 0)
+    for low, high in gaps:
+        overlap = min(p_end if high is None else high, p_end) - low
+        total -= max(overlap, 0)
+    return total
+
+
+def _due(
+    counting: BusinessCalendar, start: datetime, p_start: int, target: int, gaps: Iterable[_Gap]
+) -> datetime | None:
+    if target == 0:
+        return start.astimezone(UTC)  # the earliest instant at that position may lie before `start`
+    cursor, remaining = p_start, target
+    for low, high in gaps:
+        if remaining <= low - cursor:
+            break
+        remaining -= low - cursor
+        if high is None:
+            return None
+        cursor = high
+    return counting.instant_at(cursor + remaining)
+
+
+def _target_us(span: Span, calendar: BusinessCalendar, start: datetime) -> int:
+    if span.fixed is not None:
+        return span.fixed // _US
+    return calendar.business_days_duration(start, span.amount) // _US
+
+
+def _td(us: int) -> timedelta:
+    return timedelta(0, 0, us)
+
+
+def _earlier(a: datetime | None, b: datetime | None) -> datetime | None:
+    """The earlier of two ends, None meaning "not yet"."""
+    if a is None or b is None:
+        return b if a is None else a
+    return min(a, b)
