@@ -59,6 +59,7 @@ class _Loaded:
     opened: OpenedDatabase
     service: CaseService
     cards: list[CaseCard]
+    is_demo: bool
 
 
 def startup_database(cli_db: str | None, settings: Settings) -> str | None:
@@ -155,7 +156,8 @@ class DeskController(QObject):
         try:
             ctx = self.context
             service = CaseService(opened.store, ctx.clock, ctx.policy, ctx.actor)
-            return _Loaded(target, opened, service, service.open_cards())
+            demo = opened.is_demo or is_demo(target)  # a database query: stays on the worker
+            return _Loaded(target, opened, service, service.open_cards(), demo)
         except BaseException:
             opened.store.close()
             raise
@@ -166,7 +168,7 @@ class DeskController(QObject):
             self._retired.append(previous.opened.store)
             self.tasks.run_db(self._close_retired)
         self.window.statusBar().clearMessage()
-        self.window.set_database(loaded.target.display, demo=is_demo(loaded.target))
+        self.window.set_database(loaded.target.display, demo=loaded.is_demo)
         self.window.show_board(loaded.cards)
         for notice in loaded.opened.notices:
             self.window.show_notice(notice)

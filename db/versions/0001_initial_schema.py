@@ -239,6 +239,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("involvements", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_involvements_escalation_id"), ["escalation_id"], unique=False)
+    op.create_table(
+        "database_meta",
+        sa.Column("key", sa.String(length=40), nullable=False),
+        sa.Column("value", sa.String(length=400), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_database_meta")),
+    )
     _seed_case_counter()
     _make_case_events_append_only()
 
@@ -270,6 +276,7 @@ def _make_case_events_append_only() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("database_meta")
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS case_events_no_update")
         op.execute("DROP TRIGGER IF EXISTS case_events_no_delete")

@@ -246,3 +246,12 @@ class CaseCounter(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     next_number: Mapped[int] = mapped_column(Integer)
+
+
+class DatabaseMeta(Base):
+    """Facts about the database itself, e.g. origin=demo for a generated book of business (shown in the app)."""
+
+    __tablename__ = "database_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(400))

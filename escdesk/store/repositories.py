@@ -31,6 +31,7 @@ from escdesk.store.models import (
     ChecklistItem,
     Customer,
     CustomerExternalId,
+    DatabaseMeta,
     Escalation,
     HealthScore,
     Involvement,
@@ -246,3 +247,19 @@ class PersonRepository:
 
     def add(self, person: Person) -> None:
         self.session.add(person)
+
+
+class MetaRepository:
+    """Key/value facts about the database (its origin, for one)."""
+
+    ORIGIN = "origin"
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, key: str) -> str | None:
+        row = self.session.get(DatabaseMeta, key)
+        return None if row is None else row.value
+
+    def set(self, key: str, value: str) -> None:
+        self.session.merge(DatabaseMeta(key=key, value=value))

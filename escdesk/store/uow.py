@@ -6,7 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from escdesk.store.repositories import CaseRepository, CustomerRepository, PersonRepository
+from escdesk.store.repositories import CaseRepository, CustomerRepository, MetaRepository, PersonRepository
 
 
 class UnitOfWork:
@@ -16,6 +16,7 @@ class UnitOfWork:
     cases: CaseRepository
     customers: CustomerRepository
     people: PersonRepository
+    meta: MetaRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -25,6 +26,7 @@ class UnitOfWork:
         self.cases = CaseRepository(self.session)
         self.customers = CustomerRepository(self.session)
         self.people = PersonRepository(self.session)
+        self.meta = MetaRepository(self.session)
         return self
 
     def __exit__(
