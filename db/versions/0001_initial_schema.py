@@ -192,9 +192,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_checklist_items")),
         sa.UniqueConstraint("escalation_id", "step_key", name="uq_checklist_items_step"),
     )
-    with op.batch_alter_table("checklist_items", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_checklist_items_escalation_id"), ["escalation_id"], unique=False)
-
     op.create_table(
         "escalation_tickets",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -292,9 +289,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_escalation_tickets_escalation_id"))
 
     op.drop_table("escalation_tickets")
-    with op.batch_alter_table("checklist_items", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_checklist_items_escalation_id"))
-
     op.drop_table("checklist_items")
     with op.batch_alter_table("case_events", schema=None) as batch_op:
         batch_op.drop_index("ix_case_events_case_at")

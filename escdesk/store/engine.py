@@ -37,7 +37,8 @@ class DatabaseTarget:
     def display(self) -> str:
         if self.path is not None:
             return str(self.path)
-        return self.url.render_as_string(hide_password=True)
+        # Shown to people and saved in settings: the URL they would type, without our driver name.
+        return self.url.set(drivername=self.url.get_backend_name()).render_as_string(hide_password=True)
 
     @property
     def credential_key(self) -> str:

@@ -235,8 +235,8 @@ def test_team_password_is_asked_on_the_main_thread(
     with qtbot.waitSignal(controller.board_loaded, timeout=20_000):
         controller.start(TEAM_URL)
     assert dialogs_shown == [(QLineEdit.EchoMode.Password, True)]
-    assert asked == [("postgresql+psycopg://alex@db.example.com:5432/escdesk", "s3cret")]
-    assert window.database_label.text() == "postgresql+psycopg://alex@db.example.com:5432/escdesk"
+    assert asked == [("postgresql://alex@db.example.com:5432/escdesk", "s3cret")]
+    assert window.database_label.text() == "postgresql://alex@db.example.com:5432/escdesk"
     assert "s3cret" not in Settings.path().read_text(encoding="utf-8")
 
 
@@ -248,7 +248,7 @@ def test_a_cancelled_password_prompt_is_a_message_not_a_crash(
     window, controller = make_desk(opener=_fake_team_opener(tmp_path / "unused.sqlite", "s3cret", asked))
     with qtbot.waitSignal(controller.open_failed, timeout=20_000) as failed:
         controller.start(TEAM_URL)
-    assert asked == [("postgresql+psycopg://alex@db.example.com:5432/escdesk", "None")]
+    assert asked == [("postgresql://alex@db.example.com:5432/escdesk", "None")]
     assert "a password is needed" in failed.args[0]
     assert "a password is needed" in window.problem_page.message
 
@@ -258,7 +258,7 @@ def test_a_screenshot_run_asks_nobody(qtbot: QtBot, tmp_path: Path, make_desk: M
     _window, controller = make_desk(screenshot=True, opener=_fake_team_opener(tmp_path / "x.sqlite", "pw", asked))
     with qtbot.waitSignal(controller.open_failed, timeout=20_000):
         controller.start(TEAM_URL)
-    assert asked == [("postgresql+psycopg://alex@db.example.com:5432/escdesk", "None")]
+    assert asked == [("postgresql://alex@db.example.com:5432/escdesk", "None")]
 
 
 def test_notices_from_opening_are_shown_without_blocking(qtbot: QtBot, tmp_path: Path, make_desk: MakeDesk) -> None:

@@ -67,7 +67,7 @@ def test_postgresql_password_is_dropped() -> None:
     assert target.url.drivername == "postgresql+psycopg"
     assert (target.url.username, target.url.host, target.url.port) == ("lead", "db.example.com", 5433)
     assert target.url.database == "escdesk"
-    assert target.display == "postgresql+psycopg://lead@db.example.com:5433/escdesk"
+    assert target.display == "postgresql://lead@db.example.com:5433/escdesk"  # what a person types
     for shown in (target.display, str(target.url), repr(target), target.url.render_as_string(hide_password=False)):
         assert "s3cret" not in shown
 
@@ -85,7 +85,7 @@ def test_password_in_the_query_is_dropped_too() -> None:
 def test_postgres_aliases_use_psycopg3(value: str) -> None:
     target = resolve_target(value)
     assert target.url.drivername == "postgresql+psycopg"
-    assert target.display == "postgresql+psycopg://lead@db.example.com/escdesk"
+    assert target.display == "postgresql://lead@db.example.com/escdesk"
 
 
 @pytest.mark.parametrize(
