@@ -179,6 +179,7 @@ class BusinessCalendar:
     _days: dict[int, tuple[Interval, ...]] = field(init=False, repr=False, compare=False, hash=False)
     _midnights: dict[int, int] = field(init=False, repr=False, compare=False, hash=False)
     _positions: dict[int, int] = field(init=False, repr=False, compare=False, hash=False)
+    _instants: dict[int, int] = field(init=False, repr=False, compare=False, hash=False)
     _day_spans: dict[tuple[int, int], int] = field(init=False, repr=False, compare=False, hash=False)
     _offset: int = field(init=False, repr=False, compare=False, hash=False)
     _open: _RunningTotal = field(init=False, repr=False, compare=False, hash=False)
@@ -194,6 +195,7 @@ class BusinessCalendar:
         object.__setattr__(self, "_days", {})
         object.__setattr__(self, "_midnights", {})
         object.__setattr__(self, "_positions", {})
+        object.__setattr__(self, "_instants", {})
         object.__setattr__(self, "_day_spans", {})
         object.__setattr__(self, "_offset", (self._zone.utcoffset(datetime(2000, 1, 1)) or timedelta(0)) // _US)
         object.__setattr__(self, "_open", _RunningTotal(lambda o: sum(end - begin for begin, end in self._day(o))))
@@ -291,7 +293,15 @@ class BusinessCalendar:
 
     def instant_at(self, position: int) -> datetime:
         """The earliest instant at which the business position reaches `position`."""
-        return _from_us(position if self._continuous else self._earliest(position))
+        if self._continuous:
+            return _from_us(position)
+        # Remembered like positions: an open case's due positions are the same at every board refresh.
+        known = self._instants.get(position)
+        if known is None:
+            if len(self._instants) > _MAX_REMEMBERED:
+                self._instants.clear()
+            known = self._instants[position] = self._earliest(position)
+        return _from_us(known)
 
     def business_between(self, a: datetime, b: datetime) -> timedelta:
         """Open time from `a` to `b`; negative when `b` is before `a`."""

@@ -23,11 +23,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from escdesk.calendars import BusinessCalendar
 from escdesk.domain import CaseStatus, Channel, Direction, Pace
 from escdesk.durations import Span, parse_span
-from escdesk.policy import SeverityDef
+
+if TYPE_CHECKING:  # only an annotation: the policy module reads ClockKind from here, so no import at run time
+    from escdesk.policy import SeverityDef
 
 # Elapsed-time spans ("30m", "7d") count on this calendar: always open, so only pauses are taken out.
 CONTINUOUS = BusinessCalendar.always_open()
@@ -173,8 +176,10 @@ DEFAULT_PAUSING: Mapping[ClockKind, frozenset[CaseStatus]] = MappingProxyType(
 
 
 def targets_for(severity: SeverityDef, pace: Pace, resolution: str | None = None) -> ClockTargets:
-    """The spans a policy severity sets for a case of this pace."""
-    update = severity.update_fast if pace is Pace.FAST else severity.update_slow_burn
+    """The spans a policy severity sets for a case of this pace (`resolution` overrides the severity's own)."""
+    fast = pace is Pace.FAST
+    update = severity.update_fast if fast else severity.update_slow_burn
+    resolution = resolution or (severity.resolution_fast if fast else severity.resolution_slow_burn)
     return ClockTargets(
         acknowledge=parse_span(severity.acknowledge),
         update=parse_span(update),

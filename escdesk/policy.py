@@ -1,7 +1,8 @@
 """The escalation policy as data: levels, ARR bands, severities, starting levels and the recovery checklist.
 
-The shipped defaults live in resources/policy/default.json (DESIGN.md section 4). Rules, calendars and checklist
-variants extend this file in later issues; a case records the policy version it was opened under.
+The shipped defaults live in resources/policy/default.json (DESIGN.md section 4). Calendars, targets and pauses
+are read by escdesk.policy_clocks; rules and checklist variants extend this file in later issues; a case records
+the policy version it was opened under.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from escdesk.domain import ArrBand, Level, Severity
+from escdesk.policy_clocks import ClockPolicy, parse_clock_policy
 
 POLICY_FORMAT = "escdesk-policy"
 
@@ -45,6 +47,8 @@ class SeverityDef:
     update_fast: str
     update_slow_burn: str
     ceiling: str
+    resolution_fast: str | None = None  # None: no resolution clock for this severity and pace
+    resolution_slow_burn: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,7 @@ class Policy:
     severities: tuple[SeverityDef, ...]
     starting_levels: dict[tuple[Severity, ArrBand], Level]
     checklist: tuple[ChecklistStepDef, ...]
+    clocks: ClockPolicy  # calendars, targets as spans, pauses (escdesk.policy_clocks)
 
     def level_name(self, level: Level) -> str:
         return next(d.name for d in self.levels if d.level == level)
@@ -170,6 +175,7 @@ def _parse_severities(raw: Any, where: str) -> tuple[SeverityDef, ...]:
             _enum(Severity, _require(r, "severity", f"{where}[{i}]"), f"{where}[{i}].severity"),
             str(r.get("meaning", "")),
             *(str(_require(r, k, f"{where}[{i}]")) for k in _SEVERITY_TIMES),
+            *(None if r.get(k) is None else str(r[k]) for k in ("resolution_fast", "resolution_slow_burn")),
         )
         for i, r in enumerate(_list(raw, where))
     )
@@ -207,14 +213,20 @@ def _parse_starting(raw: Any, where: str) -> dict[tuple[Severity, ArrBand], Leve
 def parse_policy(data: dict[str, Any], source: str = "policy") -> Policy:
     if data.get("format") != POLICY_FORMAT:
         raise PolicyError(f"{source}: not an EscDesk policy file (field 'format' must be {POLICY_FORMAT!r})")
+    severities = _parse_severities(_require(data, "severities", source), f"{source}.severities")
+    try:
+        clocks = parse_clock_policy(_require(data, "clocks", source), severities, source)
+    except ValueError as exc:
+        raise PolicyError(str(exc)) from None
     return Policy(
         name=str(_require(data, "name", source)),
         version=str(_require(data, "version", source)),
         levels=_parse_levels(_require(data, "levels", source), f"{source}.levels"),
         bands=_parse_bands(_require(data, "arr_bands", source), f"{source}.arr_bands"),
-        severities=_parse_severities(_require(data, "severities", source), f"{source}.severities"),
+        severities=severities,
         starting_levels=_parse_starting(_require(data, "starting_level", source), f"{source}.starting_level"),
         checklist=_parse_checklist(_require(data, "checklist", source), f"{source}.checklist"),
+        clocks=clocks,
     )
 
 

@@ -4,20 +4,21 @@ all painted by one shared CaseCardDelegate. Thousands of cards cost one model re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHBoxLayout, QLabel, QListView, QVBoxLayout, QWidget
 
+from escdesk.clock_service import CaseClockView
 from escdesk.domain import CaseCard, Level
 from escdesk.policy import Policy
 from ui import text
 from ui.board_model import CaseIdRole, LevelColumnModel, split_by_level
 from ui.card_delegate import MIN_CARD_CHARS, CaseCardDelegate, mix
 
-CLOCK_REFRESH_MS = 60_000  # ages and times at level are shown in minutes at best
+CLOCK_REFRESH_MS = 60_000  # ages, times at level and SLA clocks are shown in minutes at best
 
 
 class CardListView(QListView):
@@ -29,7 +30,7 @@ class CardListView(QListView):
         self.setUniformItemSizes(True)  # one sizeHint call per column, whatever the number of cards
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # several cases to export
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setMouseTracking(True)
@@ -100,10 +101,13 @@ class BoardWidget(QWidget):
     Signals:
         case_selected(str): the current card changed; the id of its case ('' when none).
         case_activated(str): a card was double-clicked or activated with the keyboard; the id of its case.
+        clocks_stale(): a minute has passed; the owner recomputes the clocks off the GUI thread and calls
+            `set_clocks` (the cards are repainted at once meanwhile, their relative times moved on).
     """
 
     case_selected = Signal(str)
     case_activated = Signal(str)
+    clocks_stale = Signal()
 
     def __init__(self, policy: Policy, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,7 +124,7 @@ class BoardWidget(QWidget):
             self._add_column(level, policy, now, layout)
         self._clock = QTimer(self)
         self._clock.setInterval(CLOCK_REFRESH_MS)
-        self._clock.timeout.connect(self.repaint_cards)
+        self._clock.timeout.connect(self.clock_ticked)
         self._clock.start()
 
     def _add_column(self, level: Level, policy: Policy, now: Callable[[], datetime], layout: QHBoxLayout) -> None:
@@ -133,13 +137,24 @@ class BoardWidget(QWidget):
         self.columns[level] = column
         layout.addWidget(column, 1)
 
-    def set_cards(self, cards: Sequence[CaseCard]) -> None:
-        """Show these cards (every open case), replacing what was shown; the selection is kept when it can be."""
+    def set_cards(self, cards: Sequence[CaseCard], clocks: Mapping[str, CaseClockView] | None = None) -> None:
+        """Show these cards (every open case) and their clocks, replacing what was shown; the selection is kept
+        when it can be."""
         keep = self.selected_case_id()
         for level, group in split_by_level(cards).items():
-            self.models[level].set_cards(group)
+            self.models[level].set_cards(group, clocks)
         if keep:
             self.select_case(keep)
+
+    def set_clocks(self, clocks: Mapping[str, CaseClockView]) -> None:
+        """Re-evaluated clocks for the cards shown (cases not shown are ignored)."""
+        for model in self.models.values():
+            model.set_clocks(clocks)
+
+    def clock_ticked(self) -> None:
+        """The minute timer: repaint now, and ask for freshly computed clocks."""
+        self.repaint_cards()
+        self.clocks_stale.emit()
 
     def cards(self) -> list[CaseCard]:
         return [card for model in self.models.values() for card in model.cards()]
@@ -150,6 +165,14 @@ class BoardWidget(QWidget):
             if index.isValid() and column.view.selectionModel().isSelected(index):
                 return str(index.data(CaseIdRole))
         return None
+
+    def selected_case_ids(self) -> list[str]:
+        """Every selected case, column by column, top to bottom (Ctrl+click selects several)."""
+        found: list[str] = []
+        for column in self.columns.values():
+            rows = sorted(index.row() for index in column.view.selectionModel().selectedIndexes())
+            found.extend(str(column.model.index(row, 0).data(CaseIdRole)) for row in rows)
+        return found
 
     def select_case(self, case_id: str) -> bool:
         for column in self.columns.values():
@@ -162,15 +185,17 @@ class BoardWidget(QWidget):
         return False
 
     def repaint_cards(self) -> None:
-        """Redraw the clocks on every card (ages, time at level); no data is reloaded."""
+        """Redraw the times on every card (ages, time at level, time to the next due clock); nothing is reloaded."""
         for column in self.columns.values():
             column.view.viewport().update()
 
     def _current_changed(self, level: Level, current: QModelIndex | QPersistentModelIndex) -> None:
         if not current.isValid():
             return
+        held = QGuiApplication.keyboardModifiers()
+        adding = bool(held & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
         for other, column in self.columns.items():
-            if other != level:
+            if other != level and not adding:  # Ctrl/Shift+click keeps the selection in the other columns
                 column.view.selectionModel().clear()
         self.case_selected.emit(str(current.data(CaseIdRole)))
 

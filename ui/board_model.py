@@ -5,13 +5,14 @@ A reload is one model reset per column: cheap enough for thousands of cards, and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
+from escdesk.clock_service import CaseClockView
 from escdesk.domain import CaseCard, Level
 from escdesk.policy import Policy
 from ui import text
@@ -21,11 +22,16 @@ CardRole = int(Qt.ItemDataRole.UserRole) + 1
 CaseIdRole = int(Qt.ItemDataRole.UserRole) + 2
 SeverityRole = int(Qt.ItemDataRole.UserRole) + 3
 LevelRole = int(Qt.ItemDataRole.UserRole) + 4
+# The case's SLA clocks: the CaseClockView (or None), the card's clock line, and its text.ClockState.
+ClockRole = int(Qt.ItemDataRole.UserRole) + 5
+ClockTextRole = int(Qt.ItemDataRole.UserRole) + 6
+ClockStateRole = int(Qt.ItemDataRole.UserRole) + 7
 
 CASE_ID_MIME = "application/x-escdesk-case-id"
 
 Index = QModelIndex | QPersistentModelIndex
 Now = Callable[[], datetime]
+Clocks = Mapping[str, CaseClockView]
 
 
 def board_order(cards: Iterable[CaseCard]) -> list[CaseCard]:
@@ -43,8 +49,9 @@ def split_by_level(cards: Iterable[CaseCard]) -> dict[Level, list[CaseCard]]:
 class LevelColumnModel(QAbstractListModel):
     """The open cases at one escalation level, in board order.
 
-    Display and tooltip roles give text; `CardRole` the CaseCard itself, `CaseIdRole` its id. Items can be dragged
-    as `CASE_ID_MIME` (the board issue turns a drop into a service call).
+    Display and tooltip roles give text; `CardRole` the CaseCard itself, `CaseIdRole` its id, `ClockRole` its
+    CaseClockView (computed on the worker with the cards, replaced every minute by `set_clocks`). Items can be
+    dragged as `CASE_ID_MIME` (the board issue turns a drop into a service call).
     """
 
     def __init__(self, level: Level, policy: Policy, now: Now, parent: Any = None) -> None:
@@ -53,6 +60,7 @@ class LevelColumnModel(QAbstractListModel):
         self._policy = policy
         self._now = now
         self._cards: tuple[CaseCard, ...] = ()
+        self._clocks: Clocks = {}
         self._at_risk = Decimal(0)
 
     @property
@@ -67,12 +75,23 @@ class LevelColumnModel(QAbstractListModel):
     def cards(self) -> tuple[CaseCard, ...]:
         return self._cards
 
-    def set_cards(self, cards: Sequence[CaseCard]) -> None:
+    def set_cards(self, cards: Sequence[CaseCard], clocks: Clocks | None = None) -> None:
         """Replace every card (already in board order, all at this model's level) with one reset."""
         self.beginResetModel()
         self._cards = tuple(cards)
+        self._clocks = {} if clocks is None else clocks
         self._at_risk = text.total_at_risk(self._cards)
         self.endResetModel()
+
+    def set_clocks(self, clocks: Clocks) -> None:
+        """New clock views for the same cards: one dataChanged, so selection and scrolling stay as they are."""
+        self._clocks = clocks
+        if self._cards:
+            roles = [ClockRole, ClockTextRole, ClockStateRole, Qt.ItemDataRole.ToolTipRole]
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._cards) - 1, 0), roles)
+
+    def clock(self, case_id: str) -> CaseClockView | None:
+        return self._clocks.get(case_id)
 
     def row_of(self, case_id: str) -> int | None:
         return next((row for row, card in enumerate(self._cards) if card.id == case_id), None)
@@ -89,15 +108,25 @@ class LevelColumnModel(QAbstractListModel):
             return card
         if role == CaseIdRole:
             return card.id
+        if role in (ClockRole, ClockTextRole, ClockStateRole):
+            return self._clock_data(card, role)
         return self._text_data(card, role)
+
+    def _clock_data(self, card: CaseCard, role: int) -> Any:
+        view = self._clocks.get(card.id)
+        if role == ClockRole:
+            return view
+        if role == ClockTextRole:
+            return text.clock_text(view, self._now())
+        return text.clock_state(view, self._now())
 
     def _text_data(self, card: CaseCard, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{card.reference} · {card.customer_name}: {card.title}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return text.card_tooltip(card, self._policy, self._now())
+            return text.card_tooltip(card, self._policy, self._now(), self._clocks.get(card.id))
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return text.card_accessible_text(card, self._now())
+            return text.card_accessible_text(card, self._now(), self._clocks.get(card.id))
         if role == SeverityRole:
             return card.severity.value
         if role == LevelRole:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from escdesk.domain import CaseCard, CaseStatus, Pace, Severity
 from escdesk.policy import Policy
 from ui import text
-from ui.board_model import CardRole
+from ui.board_model import CardRole, ClockStateRole, ClockTextRole
 
 # (fill, text) per severity: S1 red, S2 orange, S3 amber, S4 grey; readable on light and dark backgrounds.
 SEVERITY_COLOURS = {
@@ -33,6 +33,8 @@ STATUS_COLOURS = {
     text.STATUS_TEXT[CaseStatus.WAITING_ON_CUSTOMER]: QColor("#b26a00"),
     text.STATUS_TEXT[CaseStatus.MITIGATED]: QColor("#2e7d32"),
 }
+# The clock line: overdue red (and bold), due within the hour amber, otherwise as quiet as the other details.
+CLOCK_COLOURS = {text.ClockState.OVERDUE: QColor("#c62828"), text.ClockState.DUE_SOON: QColor("#b26a00")}
 MIN_CARD_CHARS = 22  # narrowest useful card, in average characters; cards stretch to the column's width
 
 Index = QModelIndex | QPersistentModelIndex
@@ -68,6 +70,7 @@ class CardMetrics:
     regular: QFont
     bold: QFont
     small: QFont
+    small_bold: QFont
     line: int
     bold_line: int
     small_line: int
@@ -87,10 +90,13 @@ class CardMetrics:
         elif font.pixelSize() > 0:
             small.setPixelSize(max(round(font.pixelSize() * 0.88), 8))
         line = QFontMetrics(font).height()
+        small_bold = QFont(small)
+        small_bold.setWeight(QFont.Weight.Bold)
         return cls(
             regular=QFont(font),
             bold=bold,
             small=small,
+            small_bold=small_bold,
             line=line,
             bold_line=QFontMetrics(bold).height(),
             small_line=QFontMetrics(small).height(),
@@ -106,13 +112,14 @@ class CardMetrics:
         return self.small_line + 2 * max(1, round(self.small_line * 0.1))
 
     def card_height(self) -> int:
-        rows = max(self.bold_line, self.chip_height) + self.line + 3 * self.small_line
-        return rows + 4 * self.gap + 2 * self.pad + self.margin
+        rows = max(self.bold_line, self.chip_height) + self.line + 4 * self.small_line
+        return rows + 5 * self.gap + 2 * self.pad + self.margin
 
 
 class CaseCardDelegate(QStyledItemDelegate):
     """Paints a CaseCard (from `CardRole`): severity chip and stripe, customer, reference, title, ARR band, pace,
-    age and time at level, status, checklist progress and open involvements. Every card has the same size, so
+    age and time at level, the next due SLA clock (`ClockTextRole`, coloured by `ClockStateRole`), status,
+    checklist progress and open involvements. Every card has the same size, so
     views can use uniform item sizes."""
 
     def __init__(self, policy: Policy, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
@@ -146,7 +153,8 @@ class CaseCardDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_frame(painter, frame, option.state, palette, card, m)
         inner = frame.adjusted(m.pad + m.stripe, m.pad, -m.pad, -m.pad)
-        _CardPainter(painter, inner, palette, m).paint(card, self._policy, self._now())
+        clock = (str(index.data(ClockTextRole) or ""), index.data(ClockStateRole))
+        _CardPainter(painter, inner, palette, m).paint(card, self._policy, self._now(), clock)
         painter.restore()
 
     def _paint_frame(
@@ -186,6 +194,7 @@ class _CardPainter:
     title
     ESC-1042 · $1.2M · Strategic ..... ⚡ Fast
     Open 3 d · 5 h at L2 ... ▬▬▭ 4/14
+    Ack overdue 1 h 10 m
     Not acknowledged ...... 2 involved
     """
 
@@ -197,7 +206,7 @@ class _CardPainter:
         self.text = palette.color(QPalette.ColorRole.Text)
         self.dim = mix(self.text, palette.color(QPalette.ColorRole.Base), 0.42)
 
-    def paint(self, card: CaseCard, policy: Policy, now: datetime) -> None:
+    def paint(self, card: CaseCard, policy: Policy, now: datetime, clock: tuple[str, object]) -> None:
         y = self._header(card, self.inner.top())
         y = self._title(card.title, y)
         account = (f"{card.reference} · {text.band_line(card, policy)}", text.short_account_line(card))
@@ -206,8 +215,16 @@ class _CardPainter:
         self._left_text(y, text.age_line(card, now), self.dim, self.inner.width() - progress_width)
         self._progress(card, y, progress_width)
         y += self.m.small_line + self.m.gap
+        y = self._clock(y, *clock)
         status = text.card_status(card)
         self._pair(y, status, self._status(status), text.involved_text(card.involvements_open), self.dim)
+
+    def _clock(self, y: int, line: str, state: object) -> int:
+        colour = CLOCK_COLOURS.get(state) if isinstance(state, text.ClockState) else None
+        font = self.m.small_bold if state is text.ClockState.OVERDUE else self.m.small
+        ink = self.dim if colour is None else readable(colour, self.palette)
+        self._text(QRect(self.inner.left(), y, self.inner.width(), self.m.small_line), font, line, ink)
+        return y + self.m.small_line + self.m.gap
 
     def _pace(self, card: CaseCard) -> QColor:
         return readable(PACE_COLOURS[card.pace], self.palette)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from escdesk.clock_service import CaseClockView
+from escdesk.clocks import ClockKind
 from escdesk.domain import CaseCard, CaseStatus, CaseType, Level, Pace
 from escdesk.money import short_amount
 from escdesk.policy import Policy
@@ -88,7 +91,7 @@ def total_at_risk(cards: Iterable[CaseCard]) -> Decimal:
     return sum((card.arr_at_risk for card in cards), Decimal(0))
 
 
-def card_tooltip(card: CaseCard, policy: Policy, now: datetime) -> str:
+def card_tooltip(card: CaseCard, policy: Policy, now: datetime, clocks: CaseClockView | None = None) -> str:
     """Everything on the card (and the owner) in full, for a hover or a screen reader."""
     lines = [
         f"{card.reference} · {card.customer_name}",
@@ -102,14 +105,17 @@ def card_tooltip(card: CaseCard, policy: Policy, now: datetime) -> str:
         f"Checklist: {card.checklist_done} of {card.checklist_total} steps",
         f"Involvements open: {card.involvements_open}",
     ]
+    if clocks is not None:
+        lines.append(f"Clocks: {clock_text(clocks, now) or 'all met'} ({clocks.calendar} calendar)")
     return "\n".join(lines)
 
 
-def card_accessible_text(card: CaseCard, now: datetime) -> str:
+def card_accessible_text(card: CaseCard, now: datetime, clocks: CaseClockView | None = None) -> str:
+    clock = clock_text(clocks, now)
     return (
         f"{card.reference}, {card.customer_name}: {card.title}. Severity {card.severity.value}, "
         f"{PACE_TEXT[card.pace]}, {card_status(card)}, {age_line(card, now)}, "
-        f"checklist {card.checklist_done} of {card.checklist_total}"
+        f"checklist {card.checklist_done} of {card.checklist_total}" + (f", {clock}" if clock else "")
     )
 
 
@@ -129,3 +135,56 @@ def board_summary(cards: Iterable[CaseCard]) -> str:
 def involved_text(count: int) -> str:
     """Open involvements (functional leaders brought in or proposed): '2 involved', 'none involved'."""
     return f"{count} involved" if count else "none involved"
+
+
+# -- SLA clocks (escdesk.clock_service) ------------------------------------------------------------------------
+
+CLOCK_TEXT = {
+    ClockKind.ACKNOWLEDGE: "Ack",
+    ClockKind.UPDATE: "Update",
+    ClockKind.CEILING: "Ceiling",
+    ClockKind.RESOLUTION: "Resolution",
+}
+DUE_SOON = timedelta(hours=1)  # the card warns (amber) this long before a clock falls due
+
+
+class ClockState(enum.Enum):
+    NONE = "none"  # no running clock: all met, or none kept
+    PAUSED = "paused"
+    RUNNING = "running"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+
+def clock_duration(delta: timedelta) -> str:
+    """'25 min', '1 h 10 m', '3 d 4 h', '40 d': a clock's distance from its due time, precise where it matters."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {rest} m" if rest else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours and days < 7 else f"{days} d"
+
+
+def clock_state(view: CaseClockView | None, now: datetime) -> ClockState:
+    """Where the card's next clock stands at `now`, from its due instant (so it moves between evaluations)."""
+    if view is None or view.due_at is None:
+        return ClockState.PAUSED if view is not None and view.paused else ClockState.NONE
+    if now >= view.due_at:
+        return ClockState.OVERDUE
+    return ClockState.DUE_SOON if view.due_at - now <= DUE_SOON else ClockState.RUNNING
+
+
+def clock_text(view: CaseClockView | None, now: datetime) -> str:
+    """'Ack due in 25 min', 'Update overdue 1 h 10 m', 'Clocks paused', or '' with no running clock."""
+    state = clock_state(view, now)
+    if view is None or state is ClockState.NONE:
+        return ""
+    if state is ClockState.PAUSED or view.next_kind is None or view.due_at is None:
+        return "Clocks paused"
+    label = CLOCK_TEXT[view.next_kind]
+    if state is ClockState.OVERDUE:
+        return f"{label} overdue {clock_duration(now - view.due_at)}"
+    return f"{label} due in {clock_duration(view.due_at - now)}"

@@ -90,15 +90,15 @@ def test_negative_span_is_refused() -> None:
 
 def test_targets_from_the_default_policy() -> None:
     s3 = next(d for d in default_policy().severities if d.severity is Severity.S3)
-    slow = targets_for(s3, Pace.SLOW_BURN, resolution="20bd")
+    slow = targets_for(s3, Pace.SLOW_BURN, resolution="50bd")
     assert (str(slow.acknowledge), str(slow.update), str(slow.ceiling), str(slow.resolution)) == (
         "1bd",
-        "7d",
         "5bd",
-        "20bd",
+        "5bd",
+        "50bd",
     )
-    assert str(targets_for(s3, Pace.FAST).update) == "1d"
-    assert targets_for(s3, Pace.FAST).resolution is None
+    assert str(targets_for(s3, Pace.FAST).update) == "1bd"
+    assert str(targets_for(s3, Pace.FAST).resolution) == "20bd"  # the severity's own when none is given
 
 
 # -- the clock cases -----------------------------------------------------------------------------------------------

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from escdesk.domain import ArrBand, Level, Severity
+from escdesk.calendars import BusinessCalendar, Holiday
+from escdesk.clocks import ClockKind
+from escdesk.domain import ArrBand, CaseStatus, Level, Pace, Severity
 from escdesk.policy import Policy, PolicyError, default_policy, load_policy
 from resources import resource_path
 
@@ -92,13 +95,88 @@ def test_matrix_is_complete(policy: Policy) -> None:
 
 
 def test_severity_clocks_match_the_design(policy: Policy) -> None:
+    # S1 runs on the 24/7 calendar: clock time. S2-S4 count business time on the customer's calendar (their
+    # notices wait for business hours): "24 h" at a level is one working day, "3 a week" every other working day,
+    # daily / weekly / fortnightly 1 / 5 / 10 working days.
     clocks = {d.severity: (d.acknowledge, d.update_fast, d.update_slow_burn, d.ceiling) for d in policy.severities}
     assert clocks == {
         Severity.S1: ("30m", "1h", "1d", "4h"),
-        Severity.S2: ("2h", "4h", "56h", "24h"),  # "3 a week" for slow-burn
-        Severity.S3: ("1bd", "1d", "7d", "5bd"),
-        Severity.S4: ("2bd", "7d", "14d", "10bd"),
+        Severity.S2: ("2bh", "4bh", "2bd", "1bd"),
+        Severity.S3: ("1bd", "1bd", "5bd", "5bd"),
+        Severity.S4: ("2bd", "5bd", "10bd", "10bd"),
     }
+    resolution = {d.severity: (d.resolution_fast, d.resolution_slow_burn) for d in policy.severities}
+    assert resolution == {
+        Severity.S1: ("3d", "30d"),
+        Severity.S2: ("10bd", "30bd"),
+        Severity.S3: ("20bd", "45bd"),
+        Severity.S4: ("40bd", "60bd"),
+    }
+
+
+REGION_ZONES = {
+    "NA": "America/New_York",
+    "EMEA": "Europe/London",
+    "APAC": "Asia/Singapore",
+    "LATAM": "America/Sao_Paulo",
+}
+
+
+def test_business_hours_calendar_per_region_and_a_24_7_calendar(policy: Policy) -> None:
+    calendars = policy.clocks.calendars
+    assert set(calendars) == {f"Business hours {region}" for region in REGION_ZONES} | {"24/7"}
+    for region, zone in REGION_ZONES.items():
+        calendar = calendars[f"Business hours {region}"]
+        assert calendar.time_zone == zone
+        assert [[str(r) for r in day] for day in calendar.week] == [["09:00-17:00"]] * 5 + [[], []]
+        assert calendar.holidays == ()  # nothing is added silently
+    assert calendars["24/7"].is_24_7
+
+
+@pytest.mark.parametrize(
+    ("severity", "pace", "region", "calendar"),
+    [
+        (Severity.S1, Pace.FAST, "EMEA", "24/7"),  # an outage is worked day and night
+        (Severity.S1, Pace.SLOW_BURN, None, "24/7"),
+        (Severity.S2, Pace.FAST, "EMEA", "Business hours EMEA"),
+        (Severity.S3, Pace.SLOW_BURN, " apac ", "Business hours APAC"),  # region codes as people type them
+        (Severity.S4, Pace.FAST, "LATAM", "Business hours LATAM"),
+        (Severity.S3, Pace.FAST, None, "Business hours NA"),  # no region: the catch-all rule
+        (Severity.S3, Pace.FAST, "Antarctica", "Business hours NA"),
+    ],
+)
+def test_calendar_rules(policy: Policy, severity: Severity, pace: Pace, region: str | None, calendar: str) -> None:
+    assert policy.clocks.calendar_for(severity, pace, region).name == calendar
+
+
+def test_targets_pauses_and_urgency(policy: Policy) -> None:
+    s2_slow = policy.clocks.targets_for(Severity.S2, Pace.SLOW_BURN)
+    assert [str(s) for s in (s2_slow.acknowledge, s2_slow.update, s2_slow.ceiling, s2_slow.resolution)] == [
+        "2bh",
+        "2bd",
+        "1bd",
+        "30bd",
+    ]
+    s1 = policy.clocks.targets_for(Severity.S1, Pace.FAST)
+    assert s1.acknowledge is not None and not s1.acknowledge.business  # clock time, on the 24/7 calendar
+    waiting, mitigated = CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.MITIGATED
+    assert dict(policy.clocks.pausing) == {
+        ClockKind.ACKNOWLEDGE: frozenset(),  # parking a case in "waiting" must not dodge the first response
+        ClockKind.UPDATE: {waiting},
+        ClockKind.CEILING: {waiting, mitigated},
+        ClockKind.RESOLUTION: {waiting},
+    }
+    assert policy.clocks.urgent_severities == {Severity.S1}
+
+
+def test_a_calendar_can_be_replaced_by_name(policy: Policy) -> None:
+    old = policy.clocks.calendars["Business hours EMEA"]
+    edited = BusinessCalendar(old.time_zone, old.week, (Holiday(date(2026, 12, 25)),), old.name)
+    clocks = policy.clocks.with_calendar(edited)
+    assert clocks.calendars["Business hours EMEA"].holidays_in_force == (Holiday(date(2026, 12, 25)),)
+    assert policy.clocks.calendars["Business hours EMEA"].holidays == ()  # the original is untouched
+    with pytest.raises(ValueError, match="no calendar named 'Elsewhere'"):
+        clocks.with_calendar(BusinessCalendar.always_open(name="Elsewhere"))
 
 
 def test_checklist_has_the_fourteen_recovery_steps(policy: Policy) -> None:
@@ -207,6 +285,26 @@ def _mutations() -> list[tuple[str, Any, str]]:
         ("matrix row a list", put([1, 2], "starting_level", "S4"), r"\.starting_level\.S4: expected a JSON object"),
         ("duplicate step key", put("listen", "checklist", 2, "key"), r"\.checklist\[2\]\.key: 'listen' is .*earlier"),
         ("empty step key", put(" ", "checklist", 0, "key"), r"\.checklist\[0\]\.key: ' ' is empty"),
+        # -- clocks
+        ("bad span", put("2 hours", "severities", 1, "acknowledge"), r"\.severities\[1\]\.acknowledge: target '2 h"),
+        ("bad resolution", put("soon", "severities", 0, "resolution_fast"), r"\.severities\[0\]\.resolution_fast"),
+        ("missing clocks", drop("clocks"), r"policy\.json: missing field 'clocks'"),
+        ("missing calendars", drop("clocks", "calendars"), r"\.clocks: missing field 'calendars'"),
+        ("no calendars", put([], "clocks", "calendars"), r"\.clocks\.calendars: at least one calendar"),
+        ("calendar name", drop("clocks", "calendars", 1, "name"), r"\.calendars\[1\]: missing field 'name'"),
+        ("calendar twice", put("24/7", "clocks", "calendars", 0, "name"), r"\.calendars\[4\]\.name: '24/7' is .*ear"),
+        ("bad zone", put("Mars/Olympus", "clocks", "calendars", 2, "time_zone"), r"\.calendars\[2\]: .*'Mars/Olym"),
+        ("bad hours", put({"mon": "9-5"}, "clocks", "calendars", 0, "hours"), r"\.calendars\[0\]: .*mon.*'9-5'"),
+        ("bad holiday", put(["24.12.2026"], "clocks", "calendars", 1, "holidays"), r"\.calendars\[1\]: .*holida"),
+        ("unknown calendar", put("Moon", "clocks", "calendar_rules", 1, "calendar"), r"\.calendar_rules\[1\]\.ca"),
+        ("rule typo", put(["NA"], "clocks", "calendar_rules", 1, "regoin"), r"\.calendar_rules\[1\]: .*'regoin'"),
+        ("rule severity", put(["S7"], "clocks", "calendar_rules", 0, "severity"), r"\[0\]\.severity: .*'S7'"),
+        ("rule pace", put("quick", "clocks", "calendar_rules", 0, "pace"), r"\[0\]\.pace: unknown value 'quick'"),
+        ("no catch-all", drop("clocks", "calendar_rules", 5), r"\.calendar_rules: the last rule must name"),
+        ("pause status", put(["update"], "clocks", "pausing", "sleeping"), r"\.pausing: status: .*'sleeping'"),
+        ("pause clock", put(["lunch"], "clocks", "pausing", "mitigated"), r"\.pausing\.mitigated: .*'lunch'"),
+        ("pause closed", put(["update"], "clocks", "pausing", "closed"), r"\.pausing\.closed: closed always"),
+        ("urgent", put(["S0"], "clocks", "urgent_severities"), r"\.urgent_severities: unknown value 'S0'"),
     ]
 
 

@@ -1,0 +1,213 @@
+"""The SLA clocks of every open case, as of the injected clock's `now`: the store read once, the engine run per case.
+
+Nothing is stored: due times are computed from the case history and the policy in force at each evaluation, so a
+changed calendar, holiday list or target moves the due times of the open cases that use it the next time the
+board (or a rule, a notice, a report) asks (issue 5, case T5). A case opened by hand and one written by the demo
+or an import go through exactly the same reading: opened_at starts every clock, whatever wrote the row (B3).
+
+Reading a case (escdesk.clocks does the counting):
+- acknowledged_at, and our outbound contacts, are the first response; every contact either way restarts the
+  update clock, whatever the channel;
+- the status periods come from the status_changed history: the case starts in the first change's `from` status
+  (or, with no history, in its current status: an import with no events), then each change starts a period;
+- the ceiling runs from level_entered_at until the level acknowledges (DESIGN.md: PagerDuty-like ladders). The
+  store has no per-level acknowledgement yet, so the level's acknowledgement is the case's when it came at or
+  after the level was entered, else a later change to "acknowledged": a case moved up runs the new level's
+  ceiling until someone there acknowledges it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import MappingProxyType
+
+from escdesk.calendars import BusinessCalendar
+from escdesk.clock import Clock
+from escdesk.clocks import CaseTimeline, ClockKind, ClockReading, Contact, StatusPeriod, compute_clocks
+from escdesk.domain import CaseStatus, Channel, Direction, EventKind, Pace, Severity
+from escdesk.policy import Policy
+from escdesk.policy_clocks import ClockPolicy
+from escdesk.store import Store
+from escdesk.store.clock_rows import ClockCaseRow, ClockEventRow, ClockRepository
+
+Facts = Mapping[str, int | None]
+_CONTACT, _STATUS = EventKind.CUSTOMER_CONTACT.value, EventKind.STATUS_CHANGED.value
+_ACKNOWLEDGED, _OPEN = CaseStatus.ACKNOWLEDGED.value, CaseStatus.OPEN.value
+# Stored values to members by dictionary: calling an Enum is several times slower, and this runs per event.
+_SEVERITIES = {m.value: m for m in Severity}
+_PACES = {m.value: m for m in Pace}
+_STATUSES = {m.value: m for m in CaseStatus}
+_DIRECTIONS = {m.value: m for m in Direction}
+_CHANNELS = {m.value: m for m in Channel}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseClockView:
+    """One open case's clocks as of `evaluated_at`: frozen, so the board's Qt model can hold it.
+
+    `next_kind` / `due_at` / `minutes_to_due` describe the running clock that falls due first (the most overdue
+    one when several are); minutes are business minutes for business spans, negative when overdue. All None when
+    no clock is running with a due time (all met, or paused)."""
+
+    case_id: str
+    severity: Severity
+    calendar: str
+    urgent: bool
+    evaluated_at: datetime
+    readings: tuple[ClockReading, ...]
+    next_kind: ClockKind | None
+    due_at: datetime | None
+    minutes_to_due: int | None
+    paused: bool  # nothing runs towards a due time, and a clock waits for its pause to end (not: resolved)
+    facts: Facts
+
+    @property
+    def overdue(self) -> bool:
+        return self.minutes_to_due is not None and self.minutes_to_due < 0
+
+    def reading(self, kind: ClockKind) -> ClockReading | None:
+        return next((r for r in self.readings if r.kind is kind), None)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCase:
+    """One open case as the clocks read it: what picks its calendar and targets, and its timeline."""
+
+    id: str
+    severity: Severity
+    pace: Pace
+    status: CaseStatus
+    region: str | None
+    timeline: CaseTimeline
+
+
+@dataclass
+class ClockService:
+    """Evaluates the clocks of every open case (off the GUI thread: it reads the store)."""
+
+    store: Store
+    clock: Clock
+    policy: Policy
+
+    def open_clocks(self) -> dict[str, CaseClockView]:
+        """Clock views keyed by case id, for every open case (two queries, whatever the number of cases)."""
+        return evaluate(self.load(), self.policy.clocks, self.clock.now())
+
+    def load(self) -> list[OpenCase]:
+        """Every open case's timeline, from one read transaction (so cases and events agree)."""
+        with self.store.read() as uow:
+            rows = ClockRepository(uow.session)
+            cases, events = rows.open_cases(), rows.open_case_events()
+        return read_open_cases(cases, events, self.policy.clocks)
+
+
+def compute_open_clocks(
+    cases: Sequence[ClockCaseRow], events: Iterable[ClockEventRow], policy: ClockPolicy, now: datetime
+) -> dict[str, CaseClockView]:
+    """The pure half of ClockService.open_clocks: rows in, one view per case out."""
+    return evaluate(read_open_cases(cases, events, policy), policy, now)
+
+
+def read_open_cases(
+    cases: Sequence[ClockCaseRow], events: Iterable[ClockEventRow], policy: ClockPolicy
+) -> list[OpenCase]:
+    """Rows to timelines (events in order per case). Status periods that pause nothing under `policy` are left
+    out: the engine reads nothing else from them, and most cases then have none (its fast path)."""
+    by_case: dict[str, list[ClockEventRow]] = defaultdict(list)
+    for event in events:
+        by_case[event.case_id].append(event)
+    pausing = frozenset[CaseStatus]().union(*policy.pausing.values())
+    return [
+        OpenCase(
+            case.id,
+            _SEVERITIES[case.severity],
+            _PACES[case.pace],
+            _STATUSES[case.status],
+            case.region,
+            timeline(case, by_case.get(case.id, ()), pausing),
+        )
+        for case in cases
+    ]
+
+
+def evaluate(cases: Iterable[OpenCase], policy: ClockPolicy, now: datetime) -> dict[str, CaseClockView]:
+    """Every case's clocks as of `now` under `policy` (its calendars, targets and pauses as they are now)."""
+    calendars: dict[tuple[Severity, Pace, str | None], BusinessCalendar] = {}
+    views = {}
+    for case in cases:
+        key = (case.severity, case.pace, case.region)
+        calendar = calendars.get(key)
+        if calendar is None:  # a handful of choices for thousands of cases
+            calendar = calendars[key] = policy.calendar_for(*key)
+        views[case.id] = case_clocks(case, calendar, policy, now)
+    return views
+
+
+def case_clocks(case: OpenCase, calendar: BusinessCalendar, policy: ClockPolicy, now: datetime) -> CaseClockView:
+    targets = policy.targets_for(case.severity, case.pace)
+    clocks = compute_clocks(case.timeline, targets, calendar, now, policy.pausing)
+    readings = clocks.readings()
+    first = clocks.next_due()
+    waiting = any(r.paused and r.stopped_at is None for r in readings)
+    return CaseClockView(
+        case_id=case.id,
+        severity=case.severity,
+        calendar=calendar.name,
+        urgent=policy.is_urgent(case.severity),
+        evaluated_at=now,
+        readings=readings,
+        next_kind=None if first is None else first.kind,
+        due_at=None if first is None else first.due_at,
+        minutes_to_due=None if first is None else first.minutes_to_due,
+        paused=first is None and waiting and case.status.is_active,
+        facts=MappingProxyType(clocks.facts()),
+    )
+
+
+def timeline(
+    case: ClockCaseRow, events: Sequence[ClockEventRow], pausing: frozenset[CaseStatus] | None = None
+) -> CaseTimeline:
+    """What the clock engine reads about one case, from its row and its contacts and status changes (in order).
+
+    With `pausing` (every status that pauses some clock) only the periods that pause something are kept: the
+    engine reads nothing else from them, and most cases then have none, its fast path."""
+    contacts = tuple(_contact(e) for e in events if e.kind == _CONTACT and e.direction is not None)
+    changes = [e for e in events if e.kind == _STATUS and e.to_value is not None]
+    periods = _status_periods(case, changes)
+    if pausing is not None:
+        periods = tuple(p for p in periods if p.status in pausing or not p.status.is_active)
+    return CaseTimeline(
+        opened_at=case.opened_at,
+        acknowledged_at=case.acknowledged_at,
+        level_entered_at=case.level_entered_at,
+        level_acknowledged_at=_level_acknowledged(case, changes),
+        contacts=contacts,
+        statuses=periods,
+    )
+
+
+def _level_acknowledged(case: ClockCaseRow, changes: Sequence[ClockEventRow]) -> datetime | None:
+    entered, acknowledged = case.level_entered_at, case.acknowledged_at
+    if acknowledged is not None and acknowledged >= entered:
+        return acknowledged
+    later = (e.at for e in changes if e.to_value == _ACKNOWLEDGED and e.at >= entered)
+    return next(later, None)
+
+
+def _contact(event: ClockEventRow) -> Contact:
+    # A contact logged without a channel still counts (T3: any channel); e-mail is only a label here.
+    return Contact(event.at, _DIRECTIONS[str(event.direction)], _CHANNELS.get(str(event.channel), Channel.EMAIL))
+
+
+def _status_periods(case: ClockCaseRow, changes: Sequence[ClockEventRow]) -> tuple[StatusPeriod, ...]:
+    if not changes:
+        status = _STATUSES[case.status]
+        # An open case with no status history has been open all along: no period is needed (the common case).
+        return () if status is CaseStatus.OPEN else (StatusPeriod(status, case.opened_at),)
+    starts = [(_STATUSES[changes[0].from_value or _OPEN], case.opened_at)]
+    starts += [(_STATUSES[str(e.to_value)], e.at) for e in changes]
+    ends = [start for _, start in starts[1:]] + [None]
+    return tuple(StatusPeriod(status, start, end) for (status, start), end in zip(starts, ends, strict=True))

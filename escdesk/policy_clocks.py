@@ -1,0 +1,222 @@
+"""The clock part of the policy file: calendars, which calendar a case runs on, targets, pauses, urgency.
+
+Read by `escdesk.policy.parse_policy` (the `"clocks"` object and the time fields of `"severities"`); errors are
+ValueErrors whose message names the field, turned into PolicyError there. Everything is data a person edits:
+
+- `calendars`: named BusinessCalendar objects (hours per weekday, IANA time zone, holidays listed explicitly);
+- `calendar_rules`: an ordered list, the first rule whose conditions (severity, pace, customer region) all match
+  names the case's calendar; the last rule has no condition, so every case gets one. The default runs S1 on the
+  24/7 calendar (an outage is worked through the night, DESIGN.md's fast clocks) and everything else on the
+  business hours of the customer's region;
+- `pausing`: which statuses pause which clocks (resolved and closed always pause every clock, see escdesk.clocks);
+- `urgent_severities`: notices for these are shown at once, the others are held to the calendar's next opening.
+
+Nothing computed from these is stored: a changed calendar, holiday or target takes effect at the next evaluation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from escdesk.calendars import BusinessCalendar
+from escdesk.clocks import ClockKind, ClockTargets
+from escdesk.domain import CaseStatus, Pace, Severity
+from escdesk.durations import Span, parse_span
+
+if TYPE_CHECKING:
+    from escdesk.policy import SeverityDef
+
+_CONDITIONS = ("severity", "pace", "region")
+E = TypeVar("E", Severity, Pace, CaseStatus, ClockKind)
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarRule:
+    """Cases matching every condition given (None: any) run on `calendar`."""
+
+    calendar: str
+    severities: frozenset[Severity] | None = None
+    paces: frozenset[Pace] | None = None
+    regions: frozenset[str] | None = None  # case-folded: "emea" in a customer file matches "EMEA"
+
+    def matches(self, severity: Severity, pace: Pace, region: str | None) -> bool:
+        if self.severities is not None and severity not in self.severities:
+            return False
+        if self.paces is not None and pace not in self.paces:
+            return False
+        return self.regions is None or (region is not None and region.strip().casefold() in self.regions)
+
+    @property
+    def is_catch_all(self) -> bool:
+        return self.severities is None and self.paces is None and self.regions is None
+
+
+@dataclass(frozen=True, slots=True)
+class ClockPolicy:
+    calendars: Mapping[str, BusinessCalendar]  # by name, in file order
+    rules: tuple[CalendarRule, ...]
+    targets: Mapping[tuple[Severity, Pace], ClockTargets]
+    pausing: Mapping[ClockKind, frozenset[CaseStatus]]
+    urgent_severities: frozenset[Severity]
+
+    def calendar_for(self, severity: Severity, pace: Pace, region: str | None) -> BusinessCalendar:
+        """The calendar of the first rule that matches (parsing made sure the last one always does)."""
+        rule = next(r for r in self.rules if r.matches(severity, pace, region))
+        return self.calendars[rule.calendar]
+
+    def targets_for(self, severity: Severity, pace: Pace) -> ClockTargets:
+        return self.targets[(severity, pace)]
+
+    def is_urgent(self, severity: Severity) -> bool:
+        return severity in self.urgent_severities
+
+    def with_calendar(self, calendar: BusinessCalendar) -> ClockPolicy:
+        """This policy with the calendar of the same name replaced (a holiday added, hours changed)."""
+        if calendar.name not in self.calendars:
+            raise ValueError(f"no calendar named {calendar.name!r} in the policy")
+        calendars = {name: calendar if name == calendar.name else old for name, old in self.calendars.items()}
+        return replace(self, calendars=MappingProxyType(calendars))
+
+
+# -- parsing ----------------------------------------------------------------------------------------------------
+
+
+def parse_clock_policy(raw: Any, severities: Sequence[SeverityDef], source: str) -> ClockPolicy:
+    """The `"clocks"` object of the policy file `source`, with the targets of its already parsed `severities`."""
+    where = f"{source}.clocks"
+    data = _object(raw, where)
+    calendars = _calendars(_field(data, "calendars", where), f"{where}.calendars")
+    return ClockPolicy(
+        calendars=MappingProxyType(calendars),
+        rules=_rules(_field(data, "calendar_rules", where), calendars, f"{where}.calendar_rules"),
+        targets=MappingProxyType(_targets(severities, f"{source}.severities")),
+        pausing=MappingProxyType(_pausing(_field(data, "pausing", where), f"{where}.pausing")),
+        urgent_severities=frozenset(
+            _members(Severity, data.get("urgent_severities", []), f"{where}.urgent_severities")
+        ),
+    )
+
+
+def _calendars(raw: Any, where: str) -> dict[str, BusinessCalendar]:
+    calendars: dict[str, BusinessCalendar] = {}
+    for i, entry in enumerate(_list(raw, where)):
+        here = f"{where}[{i}]"
+        name = str(_field(_object(entry, here), "name", here)).strip()
+        if not name or name in calendars:
+            raise ValueError(f"{here}.name: {name!r} is empty or used by an earlier calendar")
+        try:
+            calendars[name] = BusinessCalendar.from_dict({**entry, "name": name})
+        except ValueError as exc:
+            raise ValueError(f"{here}: {exc}") from None
+    if not calendars:
+        raise ValueError(f"{where}: at least one calendar is needed")
+    return calendars
+
+
+def _rules(raw: Any, calendars: Mapping[str, BusinessCalendar], where: str) -> tuple[CalendarRule, ...]:
+    rules = tuple(_rule(entry, calendars, f"{where}[{i}]") for i, entry in enumerate(_list(raw, where)))
+    if not rules or not rules[-1].is_catch_all:
+        raise ValueError(f"{where}: the last rule must name a calendar without conditions, so every case gets one")
+    return rules
+
+
+def _rule(raw: Any, calendars: Mapping[str, BusinessCalendar], where: str) -> CalendarRule:
+    data = _object(raw, where)
+    unknown = sorted(set(data) - {"calendar", *_CONDITIONS})
+    if unknown:
+        raise ValueError(f"{where}: unknown field {unknown[0]!r} (a rule has 'calendar' and {', '.join(_CONDITIONS)})")
+    name = _field(data, "calendar", where)
+    if name not in calendars:
+        raise ValueError(f"{where}.calendar: no calendar named {name!r} (defined: {', '.join(calendars)})")
+    regions = data.get("region")
+    return CalendarRule(
+        calendar=name,
+        severities=_optional_members(Severity, data.get("severity"), f"{where}.severity"),
+        paces=_optional_members(Pace, data.get("pace"), f"{where}.pace"),
+        regions=None if regions is None else frozenset(str(r).strip().casefold() for r in _texts(regions, where)),
+    )
+
+
+def _pausing(raw: Any, where: str) -> dict[ClockKind, frozenset[CaseStatus]]:
+    pausing: dict[ClockKind, set[CaseStatus]] = {kind: set() for kind in ClockKind}
+    for key, clocks in _object(raw, where).items():
+        status = _member(CaseStatus, key, f"{where}: status")
+        if not status.is_active:
+            raise ValueError(f"{where}.{key}: {key} always pauses every clock; leave it out")
+        for kind in _members(ClockKind, clocks, f"{where}.{key}"):
+            pausing[kind].add(status)
+    return {kind: frozenset(statuses) for kind, statuses in pausing.items()}
+
+
+_TIMES = ("acknowledge", "update_fast", "update_slow_burn", "ceiling")
+
+
+def _targets(severities: Sequence[SeverityDef], where: str) -> dict[tuple[Severity, Pace], ClockTargets]:
+    targets: dict[tuple[Severity, Pace], ClockTargets] = {}
+    for i, d in enumerate(severities):
+        here = f"{where}[{i}]"
+        span = {k: _span(getattr(d, k), f"{here}.{k}") for k in (*_TIMES, "resolution_fast", "resolution_slow_burn")}
+        for pace, suffix in ((Pace.FAST, "fast"), (Pace.SLOW_BURN, "slow_burn")):
+            targets[(d.severity, pace)] = ClockTargets(
+                span["acknowledge"], span[f"update_{suffix}"], span["ceiling"], span[f"resolution_{suffix}"]
+            )
+    return targets
+
+
+def _span(text: str | None, where: str) -> Span | None:
+    if text is None:
+        return None
+    try:
+        return parse_span(text)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+
+
+# -- small JSON helpers (the same messages as escdesk.policy's) ---------------------------------------------------
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: expected a JSON object")
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError(f"{where}: expected a JSON list")
+    return value
+
+
+def _field(data: dict[str, Any], key: str, where: str) -> Any:
+    if key not in data:
+        raise ValueError(f"{where}: missing field '{key}'")
+    return data[key]
+
+
+def _texts(value: Any, where: str) -> list[str]:
+    """A string or a list of strings (a condition may name one value or several)."""
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        raise ValueError(f"{where}: expected a name or a non-empty list of names")
+    return values
+
+
+def _member(kind: type[E], value: Any, where: str) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)
+        raise ValueError(f"{where}: unknown value {value!r} (expected one of {allowed})") from None
+
+
+def _members(kind: type[E], value: Any, where: str) -> list[E]:
+    if isinstance(value, list) and not value:
+        return []
+    return [_member(kind, v, where) for v in _texts(value, where)]
+
+
+def _optional_members(kind: type[E], value: Any, where: str) -> frozenset[E] | None:
+    return None if value is None else frozenset(_members(kind, value, where))
