@@ -20,6 +20,7 @@ from escdesk.errors import EscDeskError
 
 if TYPE_CHECKING:
     from escdesk.connect import OpenedDatabase
+    from escdesk.exports import ExportOptions
     from escdesk.store.engine import DatabaseTarget
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
@@ -102,7 +103,27 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(cases, argparse.SUPPRESS)
     cases.add_argument("--level", type=_level, help="only cases at this level (L0-L5)")
     cases.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _add_export_commands(commands)
     return parser
+
+
+def _pdf_options(parser: argparse.ArgumentParser) -> None:
+    _db_option(parser, argparse.SUPPRESS)
+    parser.add_argument("-o", "--output", metavar="FILE.pdf", type=Path, required=True, help="the PDF to write")
+    parser.add_argument("--paper", choices=("A4", "Letter"), help="paper size (default: your settings, else A4)")
+    parser.add_argument("--redact", action="store_true", help="hide ARR figures and contact names")
+
+
+def _add_export_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    brief = commands.add_parser("brief", help="write the one-page executive brief of a case as a PDF")
+    brief.add_argument("case", metavar="CASE", help="ESC-1234, the case number or the case id")
+    _pdf_options(brief)
+    report = commands.add_parser("report", help="write a printable report as a PDF")
+    reports = report.add_subparsers(dest="report", metavar="REPORT", required=True)
+    weekly = reports.add_parser("weekly", help="the weekly escalation portfolio")
+    # Checked by the command, not argparse: a bad week is bad input (exit 1), not a usage error (exit 2).
+    weekly.add_argument("--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W48 (default: this week)")
+    _pdf_options(weekly)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -242,10 +263,52 @@ def _cmd_cases(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_options(args: argparse.Namespace) -> ExportOptions:
+    from escdesk.clock import SystemClock
+    from escdesk.exports import ExportOptions
+    from escdesk.policy import default_policy
+    from escdesk.settings import Settings
+    from escdesk.zones import user_zone
+
+    settings = Settings.load()
+    paper = args.paper or settings.paper_size
+    return ExportOptions(SystemClock(), default_policy(), user_zone(settings.display_timezone), paper, args.redact)
+
+
+def _cmd_brief(args: argparse.Namespace) -> int:
+    from escdesk.exports import export_brief
+
+    options = _export_options(args)
+    opened = _open(args)
+    try:
+        written = export_brief(opened.store, args.case, args.output, options)
+    finally:
+        opened.store.close()
+    print(f"wrote {written}")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from escdesk.exports import export_weekly
+    from escdesk.reports.weeks import parse_week
+
+    week = parse_week(args.week) if args.week else None  # before the database is opened: a typo costs nothing
+    options = _export_options(args)
+    opened = _open(args)
+    try:
+        written = export_weekly(opened.store, week, args.output, options)
+    finally:
+        opened.store.close()
+    print(f"wrote {written}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": _run_gui,
     "init": _cmd_init,
     "migrate": _cmd_migrate,
     "demo": _cmd_demo,
     "cases": _cmd_cases,
+    "brief": _cmd_brief,
+    "report": _cmd_report,
 }

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, event, func, insert, select, text, update
+from sqlalchemy import JSON, Connection, delete, event, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from escdesk.connect import AskPassword, open_database
@@ -49,6 +49,8 @@ TABLE_ORDER = (
     "case_events",
     "involvements",
     "checklist_items",
+    "case_briefs",
+    "case_plan_items",
 )
 SQLITE_MAGIC = b"SQLite format 3\x00"
 CLOSED_AT = COLUMNS["escalations"].index("closed_at")
@@ -128,6 +130,9 @@ class _SqliteInserts:
             columns: list[Iterable[Any]] = list(zip(*rows, strict=True))
             for index, cache, process in processors:
                 values = columns[index]
+                if isinstance(TABLES[table].c[COLUMNS[table][index]].type, JSON):  # a list is no cache key
+                    columns[index] = [None if v is None else process(v) for v in values]
+                    continue
                 for value in {v for v in values if v not in cache}:
                     if value is not None:
                         cache[value] = process(value)

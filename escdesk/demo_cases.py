@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from escdesk import demo_words as W
+from escdesk.demo_briefs import BriefInput, brief_rows
 from escdesk.demo_plans import CasePlan, SeededIds, Weighted
 from escdesk.domain import (
     ArrBand,
@@ -506,4 +507,14 @@ def build_case(ctx: CaseContext, plan: CasePlan) -> Rows:
     yield "case_events", case.events
     yield "involvements", involvements
     yield "checklist_items", checklist
+    if plan.is_open:  # briefs are for open cases; at director level and above (demo_briefs decides)
+        yield from brief_rows(_brief_input(case, level))
     ctx.previous[plan.account.id] = (plan.opened_at, plan.number)
+
+
+def _brief_input(case: _Case, level: Level) -> BriefInput:
+    account = case.plan.account
+    return BriefInput(
+        case.id, account.name, case.plan.case_type, level, account.arr_cents, _day(account.renewal), case.ctx.as_of,
+        case.owner, account.ae, case.ctx.by_role,
+    )  # fmt: skip

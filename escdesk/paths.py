@@ -21,6 +21,11 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Files EscDesk can make again (brief previews): private to the user, never needed across runs."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def default_database_path() -> Path:
     """The embedded database a user gets when they start without --db."""
     return data_dir() / "escdesk.sqlite"

@@ -169,6 +169,9 @@ class CaseService:
             case.resolved_at = now
         if status == CaseStatus.CLOSED:
             case.closed_at = now
+        if status.is_active and not before.is_active:
+            # Reopened: back on the board and in the open counts; when it was resolved and closed stays in history.
+            case.resolved_at = case.closed_at = None
         case.status = status.value
         self._record(
             uow,

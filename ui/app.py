@@ -22,7 +22,9 @@ from escdesk.errors import EscDeskError
 from escdesk.policy import PolicyError, default_policy
 from escdesk.settings import Settings
 from resources import resource_path
+from ui.calendars_view import install_calendars_action
 from ui.controller import DeskContext, DeskController, Opener
+from ui.exports import ExportController
 from ui.main_window import MainWindow
 
 SCREENSHOT_SIZE = QSize(1600, 900)
@@ -92,6 +94,8 @@ def create_desk(
     state_file = None if screenshot else paths.config_dir() / "window.ini"
     window = MainWindow(context.policy, context.clock.now, state_file)
     controller = DeskController(context, window, interactive=not screenshot, opener=opener)
+    ExportController(controller)  # parented to the controller: its menu actions live as long as the desk
+    install_calendars_action(window, context.policy.clocks)
     return window, controller
 
 

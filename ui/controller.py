@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from escdesk import paths
 from escdesk.clock import Clock
+from escdesk.clock_service import CaseClockView, ClockService
 from escdesk.connect import AskPassword, OpenedDatabase, open_database
 from escdesk.domain import CaseCard
 from escdesk.errors import DatabaseUnavailable
@@ -58,8 +59,18 @@ class _Loaded:
     target: DatabaseTarget
     opened: OpenedDatabase
     service: CaseService
+    clock_service: ClockService
     cards: list[CaseCard]
+    clocks: dict[str, CaseClockView]
     is_demo: bool
+
+
+@dataclass(frozen=True)
+class _Board:
+    """What one board load reads on the worker: the cards and their clocks, evaluated together."""
+
+    cards: list[CaseCard]
+    clocks: dict[str, CaseClockView]
 
 
 def startup_database(cli_db: str | None, settings: Settings) -> str | None:
@@ -84,11 +95,13 @@ class DeskController(QObject):
     Signals:
         database_opened(str): a database was opened and migrated; its display name (path or password-less URL).
         board_loaded(int): the board shows the open cases of the current database; their number.
+        clocks_updated(int): the board's clocks were re-evaluated (every minute); the number of open cases.
         open_failed(str): a database could not be opened (or demo data not generated); the message for the user.
     """
 
     database_opened = Signal(str)
     board_loaded = Signal(int)
+    clocks_updated = Signal(int)
     open_failed = Signal(str)
 
     def __init__(
@@ -121,6 +134,7 @@ class DeskController(QObject):
         actions.about.triggered.connect(lambda: dialogs.show_about(self.window))
         self.tasks.idle_changed.connect(lambda idle: self.window.set_working(not idle))
         self.tasks.task_failed.connect(lambda message: self.window.show_notice(message, error=True))
+        self.window.board.clocks_stale.connect(self.refresh_clocks)
         self.window.closed.connect(self.shutdown)
 
     # -- state ------------------------------------------------------------------------------------------------
@@ -156,8 +170,10 @@ class DeskController(QObject):
         try:
             ctx = self.context
             service = CaseService(opened.store, ctx.clock, ctx.policy, ctx.actor)
+            clock_service = ClockService(opened.store, ctx.clock, ctx.policy)
             demo = opened.is_demo or is_demo(target)  # a database query: stays on the worker
-            return _Loaded(target, opened, service, service.open_cards(), demo)
+            board = _load_board(service, clock_service)
+            return _Loaded(target, opened, service, clock_service, board.cards, board.clocks, demo)
         except BaseException:
             opened.store.close()
             raise
@@ -169,7 +185,7 @@ class DeskController(QObject):
             self.tasks.run_db(self._close_retired)
         self.window.statusBar().clearMessage()
         self.window.set_database(loaded.target.display, demo=loaded.is_demo)
-        self.window.show_board(loaded.cards)
+        self.window.show_board(loaded.cards, loaded.clocks)
         for notice in loaded.opened.notices:
             self.window.show_notice(notice)
         if loaded.opened.migration.changed and loaded.opened.migration.backup is not None:
@@ -264,13 +280,29 @@ class DeskController(QObject):
         loaded = self._loaded
         if loaded is None:
             return
-        self.tasks.run_db(loaded.service.open_cards, lambda cards: self._refreshed(loaded, cards))
+        read = lambda: _load_board(loaded.service, loaded.clock_service)  # noqa: E731
+        self.tasks.run_db(read, lambda board: self._refreshed(loaded, board))
 
-    def _refreshed(self, loaded: _Loaded, cards: list[CaseCard]) -> None:
+    def _refreshed(self, loaded: _Loaded, board: _Board) -> None:
         if loaded is self._loaded:  # a reload of a database since replaced by another is dropped
-            self.window.show_board(cards)
+            self.window.show_board(board.cards, board.clocks)
             self.window.statusBar().showMessage("Board refreshed", 3000)
-            self.board_loaded.emit(len(cards))
+            self.board_loaded.emit(len(board.cards))
+
+    def refresh_clocks(self) -> None:
+        """Re-evaluate every open case's clocks on the worker (the minute timer); the cards stay as they are.
+
+        Skipped while other database work is queued: a load in progress brings fresh clocks anyway, and a slow
+        database must not pile up one evaluation a minute."""
+        loaded = self._loaded
+        if loaded is None or not self.tasks.is_idle or self.tasks.is_closed:
+            return
+        self.tasks.run_db(loaded.clock_service.open_clocks, lambda clocks: self._clocks_ready(loaded, clocks))
+
+    def _clocks_ready(self, loaded: _Loaded, clocks: dict[str, CaseClockView]) -> None:
+        if loaded is self._loaded:
+            self.window.board.set_clocks(clocks)
+            self.clocks_updated.emit(len(clocks))
 
     def _folder(self) -> Path:
         current = self.target
@@ -304,6 +336,11 @@ class DeskController(QObject):
             self._retired.append(self._loaded.opened.store)
             self._loaded = None
         self._close_retired()
+
+
+def _load_board(service: CaseService, clock_service: ClockService) -> _Board:
+    """On the worker: the open cards and their clocks."""
+    return _Board(service.open_cards(), clock_service.open_clocks())
 
 
 def _demo_writer() -> Callable[[Path, datetime], Path] | None:

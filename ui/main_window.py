@@ -5,7 +5,7 @@ It shows what it is told and offers actions; opening databases and loading cards
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from escdesk.clock_service import CaseClockView
 from escdesk.domain import CaseCard
 from escdesk.policy import Policy
 from ui import text
@@ -117,11 +118,12 @@ class MainWindow(QMainWindow):
             refresh=self._action("&Refresh", "F5"),
             about=self._action("&About EscDesk"),
         )
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.file_menu = self.menuBar().addMenu("&File")  # kept: the export actions join it
         file_menu.addActions([actions.new_database, actions.open_database, actions.connect_team, actions.open_demo])
         file_menu.addSeparator()
         file_menu.addAction(actions.quit)
-        self.menuBar().addMenu("&View").addAction(actions.refresh)
+        self.view_menu = self.menuBar().addMenu("&View")  # kept: View > Calendars… joins it (ui.calendars_view)
+        self.view_menu.addAction(actions.refresh)
         self.menuBar().addMenu("&Help").addAction(actions.about)
         actions.quit.setMenuRole(QAction.MenuRole.QuitRole)
         actions.about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -151,8 +153,8 @@ class MainWindow(QMainWindow):
         self.problem_page.show_problem(title, message, choices)
         self.stack.setCurrentWidget(self.problem_page)
 
-    def show_board(self, cards: Sequence[CaseCard]) -> None:
-        self.board.set_cards(cards)
+    def show_board(self, cards: Sequence[CaseCard], clocks: Mapping[str, CaseClockView] | None = None) -> None:
+        self.board.set_cards(cards, clocks)
         self.board_summary.setText(text.board_summary(cards))
         self.count_label.setText(text.count_text(len(cards), "open case"))
         self.stack.setCurrentWidget(self._board_page)

@@ -88,8 +88,8 @@ class ExecutiveAsk:
     """The one thing this executive is asked to do, and by when: the reason the brief exists."""
 
     of: str  # whom, as they are addressed: "Dana Whitfield, COO"
-    request: str
-    deadline: datetime
+    request: str  # empty: not recorded yet (the brief says so in place of the ask)
+    deadline: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +108,7 @@ class BriefContent:
     ask: ExecutiveAsk
     options: tuple[BriefOption, ...]
     cost_of_inaction: str
-    next_update: datetime
+    next_update: datetime | None
     generated_at: datetime
     time_zone: str = "UTC"
     root_cause_known: bool = False
@@ -117,6 +117,7 @@ class BriefContent:
     pace: Pace | None = None
     opened_at: datetime | None = None
     prepared_by: str | None = None
+    next_update_note: str | None = None  # why there is no next update (paused, resolved); None: not recorded
 
     def __post_init__(self) -> None:
         try:
@@ -139,6 +140,7 @@ class BriefContent:
 def _instants(content: BriefContent) -> list[tuple[str, datetime]]:
     found = [(f.name, getattr(content, f.name)) for f in fields(content)]
     found = [(name, value) for name, value in found if isinstance(value, datetime)]
-    found.append(("ask.deadline", content.ask.deadline))
+    if content.ask.deadline is not None:
+        found.append(("ask.deadline", content.ask.deadline))
     found.extend((f"timeline[{i}].at", entry.at) for i, entry in enumerate(content.timeline))
     return found

@@ -56,7 +56,7 @@ def days_until(on: date, today: date) -> str:
     if delta == 0:
         return "today"
     if delta < 0:
-        return f"{-delta} days ago"
+        return "yesterday" if delta == -1 else f"{-delta} days ago"
     return "tomorrow" if delta == 1 else f"in {delta} days"
 
 

@@ -63,6 +63,11 @@ def _scrub_option(option: BriefOption, scrub: Callable[[str], str]) -> BriefOpti
     return replace(option, title=scrub(option.title), detail=scrub(option.detail))
 
 
+def scrubber(names: Iterable[str]) -> Callable[[str], str]:
+    """A function that removes money amounts and these people's names from free text (the weekly report uses it)."""
+    return _scrubber(names)
+
+
 def _scrubber(names: Iterable[str]) -> Callable[[str], str]:
     pattern = _names_pattern(names)
 

@@ -75,6 +75,7 @@ def left_column(ctx: BriefContext, width: float) -> list[Block]:
         text_block(ctx, c.root_cause, width, cap=4, lead=_root_cause_lead(ctx)),
         heading(ctx, "Options and recommendation", width),
         *(_option(ctx, option, index, width) for index, option in enumerate(c.options)),
+        *([] if c.options else [text_block(ctx, "", width, cap=1, floor=1)]),
         heading(ctx, "Cost of inaction", width),
         text_block(ctx, c.cost_of_inaction, width, cap=4),
     ]
@@ -175,7 +176,7 @@ def right_column(ctx: BriefContext, width: float) -> list[Block]:
         heading(ctx, "Timeline", width),
         _timeline(ctx, width),
         heading(ctx, "Plan: owners and dates", width),
-        _plan(ctx, width),
+        _plan(ctx, width) if ctx.content.plan else _not_recorded(ctx, width),
         heading(ctx, "Next update", width),
         Fixed([_next_update(ctx)], width),
     ]
@@ -268,8 +269,15 @@ def _list_pointer(
     return _row(Paragraph("", ctx.styles.small), Paragraph(text, ctx.styles.small), width, indent)
 
 
+def _not_recorded(ctx: BriefContext, width: float) -> Fixed:
+    return Fixed([Paragraph("Not recorded yet.", ctx.styles.pointer)], width)
+
+
 def _next_update(ctx: BriefContext) -> Paragraph:
     at = ctx.content.next_update
+    if at is None:
+        note = ctx.content.next_update_note
+        return Paragraph(ctx.text(note, ctx.styles.pointer) if note else "Not recorded yet.", ctx.styles.pointer)
     hours = (at - ctx.content.generated_at).total_seconds() / 3600
     when = "overdue" if hours < 0 else (f"in {hours:.0f} h" if hours < 48 else f"in {hours / 24:.0f} days")
     return Paragraph(f"<b>{formatting.moment(at, ctx.zone)}</b> ({when})", ctx.styles.body)

@@ -208,6 +208,9 @@ def _ask_main(ctx: BriefContext, width: float) -> list[Flowable]:
     ask = ctx.content.ask
     who = ctx.text(ask.of.upper(), ctx.styles.ask_label)
     label = Paragraph(f"DECISION NEEDED FROM&nbsp;&nbsp;{who}", ctx.styles.ask_label)
+    if not ask.request.strip():  # said plainly: a brief without its ask must not look like one with it
+        missing = "Not recorded yet: the specific decision asked of this executive is missing from the case."
+        return [label, Spacer(1, 3), Paragraph(missing, ctx.styles.pointer)]
     request = cut_paragraph(ctx.cuttable(ctx.styles.ask), ask.request, width, 4)[0]
     return [label, Spacer(1, 3), request]
 
@@ -215,18 +218,27 @@ def _ask_main(ctx: BriefContext, width: float) -> list[Flowable]:
 def _ask_side(ctx: BriefContext) -> list[Flowable]:
     c = ctx.content
     styles = ctx.styles
-    local = c.ask.deadline.astimezone(ctx.zone)
-    day = Paragraph(formatting.weekday_day(local.date()), styles.ask_figure)
-    hour = f"{local:%H:%M} {formatting.zone_abbreviation(c.ask.deadline, ctx.zone)}"
     return [
         Paragraph("DECIDE BY", styles.ask_label),
         Spacer(1, 2),
-        day,
-        Paragraph(f"<b>{hour}</b>  ·  {_time_left(c.ask.deadline, c.generated_at)}", styles.small_muted),
+        *_deadline(ctx),
         Spacer(1, 5),
         Paragraph("ARR AT RISK", styles.ask_label),
         Spacer(1, 2),
         Paragraph(f"{ctx.money(c.arr_at_risk)}{_share(ctx)}", styles.ask_figure),
+    ]
+
+
+def _deadline(ctx: BriefContext) -> list[Flowable]:
+    c, styles = ctx.content, ctx.styles
+    deadline = c.ask.deadline
+    if deadline is None:
+        return [Paragraph("Not recorded yet", styles.pointer)]
+    local = deadline.astimezone(ctx.zone)
+    hour = f"{local:%H:%M} {formatting.zone_abbreviation(deadline, ctx.zone)}"
+    return [
+        Paragraph(formatting.weekday_day(local.date()), styles.ask_figure),
+        Paragraph(f"<b>{hour}</b>  ·  {_time_left(deadline, c.generated_at)}", styles.small_muted),
     ]
 
 

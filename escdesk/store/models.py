@@ -150,6 +150,9 @@ class Escalation(Versioned, Base):
     __table_args__ = (
         Index("ix_escalations_active_level", "closed_at", "deleted_at", "level"),
         Index("ix_escalations_customer_opened", "customer_id", "opened_at"),
+        # The weekly portfolio groups by when cases opened and closed (migration 0002).
+        Index("ix_escalations_closed_at", "closed_at"),
+        Index("ix_escalations_opened_at", "opened_at"),
     )
 
     id: Mapped[str] = mapped_column(Id, primary_key=True)
@@ -224,10 +227,11 @@ class Involvement(Versioned, Base):
 
 class ChecklistItem(Versioned, Base):
     __tablename__ = "checklist_items"
+    # The unique (escalation_id, step_key) index also serves lookups by case: no separate index on escalation_id.
     __table_args__ = (UniqueConstraint("escalation_id", "step_key", name="uq_checklist_items_step"),)
 
     id: Mapped[str] = mapped_column(Id, primary_key=True)
-    escalation_id: Mapped[str] = mapped_column(ForeignKey("escalations.id"), index=True)
+    escalation_id: Mapped[str] = mapped_column(ForeignKey("escalations.id"))
     position: Mapped[int] = mapped_column(SmallInteger)
     step_key: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
@@ -237,6 +241,46 @@ class ChecklistItem(Versioned, Base):
     done_by: Mapped[str | None] = mapped_column(String(200))
     done_at: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseBrief(Versioned, Base):
+    """What the executive brief says beyond the case itself: at most one row per case (migration 0002).
+
+    Apart from `escalations` so the board's card query never loads long text, and versioned on its own so editing
+    the brief never makes a level move stale. `options` is a list of {"title", "detail", "recommended"}.
+    """
+
+    __tablename__ = "case_briefs"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    escalation_id: Mapped[str] = mapped_column(ForeignKey("escalations.id"), unique=True)
+    headline: Mapped[str | None] = mapped_column(String(300))
+    impact: Mapped[str | None] = mapped_column(Text)
+    customer_ask: Mapped[str | None] = mapped_column(Text)
+    customer_contact: Mapped[str | None] = mapped_column(String(200))
+    tried: Mapped[str | None] = mapped_column(Text)
+    root_cause_known: Mapped[bool] = mapped_column(Boolean, default=False)
+    root_cause_text: Mapped[str | None] = mapped_column(Text)
+    exec_ask_of: Mapped[str | None] = mapped_column(String(200))
+    exec_ask: Mapped[str | None] = mapped_column(Text)
+    exec_ask_deadline: Mapped[datetime | None]
+    options: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    cost_of_inaction: Mapped[str | None] = mapped_column(Text)
+    next_update_at: Mapped[datetime | None]
+
+
+class CasePlanItem(Versioned, Base):
+    """One action of a case's written plan, with its owner and due date (migration 0002)."""
+
+    __tablename__ = "case_plan_items"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    escalation_id: Mapped[str] = mapped_column(ForeignKey("escalations.id"), index=True)
+    position: Mapped[int] = mapped_column(SmallInteger)
+    action: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date]
+    done_at: Mapped[datetime | None]
 
 
 class CaseCounter(Base):

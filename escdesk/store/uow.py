@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from escdesk.store.briefs import BriefRepository
 from escdesk.store.repositories import CaseRepository, CustomerRepository, MetaRepository, PersonRepository
 
 
@@ -17,6 +18,7 @@ class UnitOfWork:
     customers: CustomerRepository
     people: PersonRepository
     meta: MetaRepository
+    briefs: BriefRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -27,6 +29,7 @@ class UnitOfWork:
         self.customers = CustomerRepository(self.session)
         self.people = PersonRepository(self.session)
         self.meta = MetaRepository(self.session)
+        self.briefs = BriefRepository(self.session)
         return self
 
     def __exit__(

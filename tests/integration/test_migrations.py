@@ -1,6 +1,6 @@
 """Upgrades on start: a copy is taken before any migration runs; a database from a newer EscDesk is refused untouched.
 
-db/ holds only revision 0001, so the upgrade tests run against a temporary copy of db/ with a throwaway 0002.
+db/ ends at revision 0002, so the upgrade tests run against a temporary copy of db/ with a throwaway 0003 on top.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ NEXT_REVISION = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -49,11 +49,11 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def use_scripts_with_0002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> Path:
+def use_scripts_with_0003(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> Path:
     """Point the migrations at a copy of db/ that has one more revision."""
     scripts = tmp_path / "db-next"
     shutil.copytree(Path(db.__file__).parent, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test_only.py").write_text(NEXT_REVISION.format(body=body), encoding="utf-8")
+    (scripts / "versions" / "0003_test_only.py").write_text(NEXT_REVISION.format(body=body), encoding="utf-8")
 
     def config() -> Config:
         result = Config()
@@ -65,47 +65,47 @@ def use_scripts_with_0002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body:
 
 
 @pytest.fixture
-def database_at_0001(
+def database_at_head(
     opened: OpenedDatabase,
     service: CaseService,
     make_customer: Callable[..., str],
     new_outage: Callable[..., Any],
     sqlite_db: Path,
 ) -> Path:
-    """A closed 0001 database holding one case."""
+    """A closed database at the newest shipped revision (0002) holding one case."""
     service.open_case(new_outage(make_customer()))
     opened.store.close()
     return sqlite_db
 
 
 def test_backup_is_taken_before_the_upgrade(
-    database_at_0001: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw_rows: RawRows
+    database_at_head: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw_rows: RawRows
 ) -> None:
-    use_scripts_with_0002(tmp_path, monkeypatch, 'op.add_column("people", sa.Column("nickname", sa.String(50)))')
-    assert migrate.head_revision() == "0002"
+    use_scripts_with_0003(tmp_path, monkeypatch, 'op.add_column("people", sa.Column("nickname", sa.String(50)))')
+    assert migrate.head_revision() == "0003"
 
-    upgraded = open_database(resolve_target(database_at_0001))
+    upgraded = open_database(resolve_target(database_at_head))
     upgraded.store.close()
 
     result = upgraded.migration
-    assert (result.from_revision, result.to_revision, result.changed) == ("0001", "0002", True)
-    assert raw_rows(database_at_0001, "SELECT version_num FROM alembic_version") == [("0002",)]
-    assert "nickname" in {row[1] for row in raw_rows(database_at_0001, "PRAGMA table_info(people)")}
+    assert (result.from_revision, result.to_revision, result.changed) == ("0002", "0003", True)
+    assert raw_rows(database_at_head, "SELECT version_num FROM alembic_version") == [("0003",)]
+    assert "nickname" in {row[1] for row in raw_rows(database_at_head, "PRAGMA table_info(people)")}
 
     backup = result.backup
     assert backup is not None and backup.is_file()
-    assert backup.parent == database_at_0001.parent / "backups"
-    assert backup.name.startswith(f"{database_at_0001.stem}-before-0002-")
+    assert backup.parent == database_at_head.parent / "backups"
+    assert backup.name.startswith(f"{database_at_head.stem}-before-0003-")
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     assert stat.S_IMODE(backup.parent.stat().st_mode) == 0o700
     # The copy is the database as it was before the migration ran, with its data.
-    assert raw_rows(backup, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert raw_rows(backup, "SELECT version_num FROM alembic_version") == [("0002",)]
     assert "nickname" not in {row[1] for row in raw_rows(backup, "PRAGMA table_info(people)")}
     assert raw_rows(backup, "SELECT count(*), min(number) FROM escalations") == [(1, 1001)]
     assert raw_rows(backup, "PRAGMA integrity_check") == [("ok",)]
 
 
-def test_backup_happens_before_the_migration_code(database_at_0001: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_backup_happens_before_the_migration_code(database_at_head: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever the migration does, the copy already exists when it starts."""
     order: list[str] = []
     real_backup = migrate.backup_sqlite
@@ -116,49 +116,49 @@ def test_backup_happens_before_the_migration_code(database_at_0001: Path, monkey
 
     def recording_upgrade(_config: Config, revision: str) -> None:
         assert revision == "head"
-        backups = list((database_at_0001.parent / "backups").glob("*.sqlite"))
+        backups = list((database_at_head.parent / "backups").glob("*.sqlite"))
         assert len(backups) == 1, "the backup must exist before the migration runs"
         order.append("upgrade")
 
-    monkeypatch.setattr(migrate, "head_revision", lambda: "0002")
-    monkeypatch.setattr(migrate, "known_revisions", lambda: {"0001", "0002"})
+    monkeypatch.setattr(migrate, "head_revision", lambda: "0003")
+    monkeypatch.setattr(migrate, "known_revisions", lambda: {"0001", "0002", "0003"})
     monkeypatch.setattr(migrate, "backup_sqlite", recording_backup)
     monkeypatch.setattr(migrate.command, "upgrade", recording_upgrade)
-    opened = open_database(resolve_target(database_at_0001))
+    opened = open_database(resolve_target(database_at_head))
     opened.store.close()
     assert order == ["backup", "upgrade"]
     assert opened.migration.backup is not None
 
 
 def test_a_failing_migration_changes_nothing_and_names_the_backup(
-    database_at_0001: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw_rows: RawRows
+    database_at_head: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw_rows: RawRows
 ) -> None:
-    use_scripts_with_0002(
+    use_scripts_with_0003(
         tmp_path,
         monkeypatch,
         'op.add_column("people", sa.Column("nickname", sa.String(50)))\n    op.execute("SELECT * FROM no_such_table")',
     )
     with pytest.raises(DatabaseUnavailable) as caught:
-        open_database(resolve_target(database_at_0001))
+        open_database(resolve_target(database_at_head))
     message = str(caught.value)
-    assert f"cannot upgrade {database_at_0001} to schema 0002" in message
+    assert f"cannot upgrade {database_at_head} to schema 0003" in message
     assert "no such table: no_such_table" in message
-    backups = list((database_at_0001.parent / "backups").glob("*.sqlite"))
+    backups = list((database_at_head.parent / "backups").glob("*.sqlite"))
     assert len(backups) == 1
     assert str(backups[0]) in message
     # SQLite's DDL is transactional: the half-done upgrade was rolled back.
-    assert raw_rows(database_at_0001, "SELECT version_num FROM alembic_version") == [("0001",)]
-    assert "nickname" not in {row[1] for row in raw_rows(database_at_0001, "PRAGMA table_info(people)")}
+    assert raw_rows(database_at_head, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert "nickname" not in {row[1] for row in raw_rows(database_at_head, "PRAGMA table_info(people)")}
 
 
 def test_the_cli_reports_the_upgrade(
-    database_at_0001: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    database_at_head: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    use_scripts_with_0002(tmp_path, monkeypatch, "pass")
-    assert main(["migrate", "--db", str(database_at_0001)]) == 0
+    use_scripts_with_0003(tmp_path, monkeypatch, "pass")
+    assert main(["migrate", "--db", str(database_at_head)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"upgraded {database_at_0001} from 0001 to 0002; backup at ")
-    assert str(database_at_0001.parent / "backups") in out
+    assert out.startswith(f"upgraded {database_at_head} from 0002 to 0003; backup at ")
+    assert str(database_at_head.parent / "backups") in out
 
 
 # -- a database from a newer EscDesk -----------------------------------------------------------------------------
@@ -173,30 +173,30 @@ def stamp(path: Path, revision: str) -> None:
         connection.close()
 
 
-def test_newer_schema_is_refused_and_left_untouched(database_at_0001: Path) -> None:
-    stamp(database_at_0001, "0042_from_the_future")
-    before = digest(database_at_0001)
+def test_newer_schema_is_refused_and_left_untouched(database_at_head: Path) -> None:
+    stamp(database_at_head, "0042_from_the_future")
+    before = digest(database_at_head)
     with pytest.raises(SchemaTooNew) as caught:
-        open_database(resolve_target(database_at_0001))
+        open_database(resolve_target(database_at_head))
     message = str(caught.value)
-    assert str(database_at_0001) in message
+    assert str(database_at_head) in message
     assert "written by a newer EscDesk (schema 0042_from_the_future)" in message
     assert "Update EscDesk to open it" in message
     assert "was not changed" in message
     assert isinstance(caught.value, DatabaseUnavailable)
-    assert digest(database_at_0001) == before
-    assert not (database_at_0001.parent / "backups").exists()
+    assert digest(database_at_head) == before
+    assert not (database_at_head.parent / "backups").exists()
 
 
-def test_newer_schema_via_the_cli(database_at_0001: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    stamp(database_at_0001, "0042_from_the_future")
-    before = digest(database_at_0001)
+def test_newer_schema_via_the_cli(database_at_head: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stamp(database_at_head, "0042_from_the_future")
+    before = digest(database_at_head)
     for command in ("cases", "migrate"):
-        assert main([command, "--db", str(database_at_0001)]) == 1
+        assert main([command, "--db", str(database_at_head)]) == 1
         err = capsys.readouterr().err
-        assert err.startswith(f"escdesk: error: {database_at_0001} was written by a newer EscDesk")
+        assert err.startswith(f"escdesk: error: {database_at_head} was written by a newer EscDesk")
         assert "Update EscDesk" in err
-    assert digest(database_at_0001) == before
+    assert digest(database_at_head) == before
 
 
 def test_backup_sqlite_copies_an_open_database(
