@@ -96,12 +96,14 @@ class DeskController(QObject):
         database_opened(str): a database was opened and migrated; its display name (path or password-less URL).
         board_loaded(int): the board shows the open cases of the current database; their number.
         clocks_updated(int): the board's clocks were re-evaluated (every minute); the number of open cases.
+        clocks_failed(str): evaluating the clocks failed; the message shown (the cards stay).
         open_failed(str): a database could not be opened (or demo data not generated); the message for the user.
     """
 
     database_opened = Signal(str)
     board_loaded = Signal(int)
     clocks_updated = Signal(int)
+    clocks_failed = Signal(str)
     open_failed = Signal(str)
 
     def __init__(
@@ -172,8 +174,8 @@ class DeskController(QObject):
             service = CaseService(opened.store, ctx.clock, ctx.policy, ctx.actor)
             clock_service = ClockService(opened.store, ctx.clock, ctx.policy)
             demo = opened.is_demo or is_demo(target)  # a database query: stays on the worker
-            board = _load_board(service, clock_service)
-            return _Loaded(target, opened, service, clock_service, board.cards, board.clocks, demo)
+            # Cards only: the board shows at once, the clocks follow in a second task (_opened queues it).
+            return _Loaded(target, opened, service, clock_service, service.open_cards(), {}, demo)
         except BaseException:
             opened.store.close()
             raise
@@ -186,6 +188,9 @@ class DeskController(QObject):
         self.window.statusBar().clearMessage()
         self.window.set_database(loaded.target.display, demo=loaded.is_demo)
         self.window.show_board(loaded.cards, loaded.clocks)
+        self.tasks.run_db(
+            loaded.clock_service.open_clocks, lambda clocks: self._clocks_ready(loaded, clocks), self._clocks_error
+        )
         for notice in loaded.opened.notices:
             self.window.show_notice(notice)
         if loaded.opened.migration.changed and loaded.opened.migration.backup is not None:
@@ -303,6 +308,12 @@ class DeskController(QObject):
         if loaded is self._loaded:
             self.window.board.set_clocks(clocks)
             self.clocks_updated.emit(len(clocks))
+
+    def _clocks_error(self, exc: BaseException) -> None:
+        """The cards stay usable without their clocks; say why the due times are missing."""
+        message = f"The SLA clocks could not be evaluated: {describe_error(exc)}"
+        self.window.show_notice(message, error=True)
+        self.clocks_failed.emit(message)
 
     def _folder(self) -> Path:
         current = self.target

@@ -33,7 +33,8 @@ OUTAGE = SAMPLE[:1]
 
 def _load(qtbot: QtBot, make_desk: MakeDesk, db: Path) -> tuple[MainWindow, DeskController, LevelColumnModel]:
     window, controller = make_desk()
-    with qtbot.waitSignal(controller.board_loaded, timeout=20_000):
+    # The cards show first (board_loaded), their clocks follow in a second task (clocks_updated).
+    with qtbot.waitSignals([controller.board_loaded, controller.clocks_updated], timeout=20_000):
         controller.start(str(db))
     return window, controller, window.board.models[Level.L3]
 

@@ -27,7 +27,8 @@ from ui.main_window import DEFAULT_SIZE, MainWindow
 
 def _open(qtbot: QtBot, desk: Desk, db: str | None) -> None:
     _window, controller = desk
-    with qtbot.waitSignal(controller.board_loaded, timeout=20_000):
+    # Fully loaded: the cards (board_loaded), then their clocks in a second worker task (clocks_updated).
+    with qtbot.waitSignals([controller.board_loaded, controller.clocks_updated], timeout=20_000):
         controller.start(db)
 
 
