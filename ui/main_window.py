@@ -124,7 +124,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(actions.quit)
         self.view_menu = self.menuBar().addMenu("&View")  # kept: View > Calendars… joins it (ui.calendars_view)
         self.view_menu.addAction(actions.refresh)
-        self.menuBar().addMenu("&Help").addAction(actions.about)
+        self.help_menu = self.menuBar().addMenu("&Help")  # kept: menus added later go before it, Help stays last
+        self.help_menu.addAction(actions.about)
         actions.quit.setMenuRole(QAction.MenuRole.QuitRole)
         actions.about.setMenuRole(QAction.MenuRole.AboutRole)
         actions.quit.triggered.connect(self.close)

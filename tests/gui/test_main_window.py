@@ -298,3 +298,9 @@ def test_open_demo_from_the_problem_page(
     assert loaded.args == [3]
     assert not window.demo_badge.isHidden()
     assert "demo data" in window.windowTitle()
+
+
+def test_menus_follow_desktop_order_with_help_last(make_desk: MakeDesk) -> None:
+    window, _controller = make_desk()
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["&File", "&View", "&Case", "&Help"]
