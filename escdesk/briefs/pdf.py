@@ -149,9 +149,9 @@ def _chrome(ctx: BriefContext, geometry: Geometry, canvas: Canvas) -> None:
 def _header(ctx: BriefContext, geometry: Geometry, canvas: Canvas) -> None:
     y = geometry.page_height - TOP + 16
     right = geometry.page_width - SIDE
-    _spaced_text(canvas, SIDE, y, f"EXECUTIVE BRIEF  ·  {ctx.reference}", f"{SANS}-Bold", 7, NAVY)
+    spaced_label(canvas, SIDE, y, f"EXECUTIVE BRIEF  ·  {ctx.reference}", f"{SANS}-Bold", 7, NAVY)
     marking = "CONFIDENTIAL  ·  REDACTED COPY" if ctx.redacted else "CONFIDENTIAL"
-    _spaced_text(canvas, right, y, marking, f"{SANS}-Bold", 7, SEVERITY_COLOURS[Severity.S1], align_right=True)
+    spaced_label(canvas, right, y, marking, f"{SANS}-Bold", 7, SEVERITY_COLOURS[Severity.S1], align_right=True)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.6)
     canvas.line(SIDE, y - 6, right, y - 6)
@@ -173,10 +173,10 @@ def _footer(ctx: BriefContext, geometry: Geometry, canvas: Canvas) -> None:
     canvas.drawRightString(right - canvas.stringWidth(page, SANS, 6.6) - 14, y, generated)
 
 
-def _spaced_text(
+def spaced_label(
     canvas: Canvas, x: float, y: float, text: str, font: str, size: float, colour: object, *, align_right: bool = False
 ) -> None:
-    # Letter-spaced capitals read as a label rather than as a shouted sentence.
+    """Letter-spaced capitals (page headers of the brief and the weekly report): they read as a label, not a shout."""
     spacing = 0.9
     if align_right:
         x -= canvas.stringWidth(text, font, size) + spacing * (len(text) - 1)

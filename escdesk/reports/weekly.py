@@ -19,7 +19,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from escdesk.briefs import formatting
 from escdesk.briefs.fonts import SANS, Markup, describe_missing
-from escdesk.briefs.pdf import PAPER
+from escdesk.briefs.pdf import PAPER, spaced_label
 from escdesk.briefs.styles import MUTED, NAVY, RULE, SEVERITY_COLOURS
 from escdesk.domain import Severity
 from escdesk.reports.portfolio import WeeklyPortfolio
@@ -89,9 +89,9 @@ def _chrome(canvas: Canvas, ctx: ReportContext, total: int) -> None:
     canvas.saveState()
     y = height - TOP + 18
     right = width - SIDE
-    _spaced(canvas, SIDE, y, f"WEEKLY PORTFOLIO  ·  {ctx.portfolio.week}", NAVY)
+    spaced_label(canvas, SIDE, y, f"WEEKLY PORTFOLIO  ·  {ctx.portfolio.week}", f"{SANS}-Bold", 7, NAVY)
     marking = "CONFIDENTIAL  ·  REDACTED COPY" if ctx.redacted else "CONFIDENTIAL"
-    _spaced(canvas, right, y, marking, SEVERITY_COLOURS[Severity.S1], align_right=True)
+    spaced_label(canvas, right, y, marking, f"{SANS}-Bold", 7, SEVERITY_COLOURS[Severity.S1], align_right=True)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.6)
     canvas.line(SIDE, y - 6, right, y - 6)
@@ -106,16 +106,3 @@ def _chrome(canvas: Canvas, ctx: ReportContext, total: int) -> None:
     generated = f"Generated {formatting.moment(p.generated_at, ctx.zone)} ({p.time_zone})"
     canvas.drawRightString(right - canvas.stringWidth(page, SANS, 6.6) - 14, footer, generated)
     canvas.restoreState()
-
-
-def _spaced(canvas: Canvas, x: float, y: float, text: str, colour: object, *, align_right: bool = False) -> None:
-    font, size, spacing = f"{SANS}-Bold", 7, 0.9
-    if align_right:
-        x -= canvas.stringWidth(text, font, size) + spacing * (len(text) - 1)
-    label = canvas.beginText(x, y)
-    label.setFont(font, size)
-    label.setCharSpace(spacing)
-    label.setFillColor(colour)
-    label.textOut(text)
-    label.setCharSpace(0)  # page state in PDF: it would leak into the footer
-    canvas.drawText(label)
