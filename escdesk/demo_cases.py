@@ -74,8 +74,9 @@ PATHS = {
     S.RESOLVED: (S.ACKNOWLEDGED, S.MITIGATED, S.RESOLVED),
     S.CLOSED: (S.ACKNOWLEDGED, S.MITIGATED, S.RESOLVED, S.CLOSED),
 }
-# Checklist: offsets in hours (fast, slow-burn) from opening or resolution (DESIGN section 4), and the moment of
-# the story at which each step gets ticked. "acknowledge" is due at the severity's acknowledgement target.
+# Checklist: offsets in hours (fast, slow-burn) from opening, resolution or close (DESIGN section 4), and the moment
+# of the story at which each step gets ticked. "acknowledge" is due at the severity's acknowledgement target; the
+# follow-up ends the monitoring period that the close starts (escdesk.checklist computes the real due times).
 STEP_DUE: dict[str, tuple[float | None, float | None, str]] = {
     "acknowledge": (None, 24, "open"),
     "listen": (4, 72, "open"),
@@ -86,7 +87,7 @@ STEP_DUE: dict[str, tuple[float | None, float | None, str]] = {
     "plan": (24, 120, "open"),
     "thank": (24, 24, "resolve"),
     "diagnose": (120, 240, "resolve"),
-    "follow_up": (336, 720, "resolve"),
+    "follow_up": (336, 720, "close"),
 }
 STEP_TICKED = {"acknowledge": "ack", "listen": "call", "empathise": "call", "define_done": "call", "contain": "contain",
                "involve": "involve", "plan": "plan", "thank": "thank", "diagnose": "diagnose",
@@ -351,7 +352,7 @@ def _moments(case: _Case) -> dict[str, datetime]:
         "plan": case.between(call, case.stop, 0.1, 0.4), "resolved": resolved, "closed": latest,
         "thank": min(resolved + timedelta(hours=rng.uniform(2, 26)), latest),
         "diagnose": min(resolved + timedelta(hours=rng.uniform(24, 150)), latest),
-        "follow_up": min(resolved + timedelta(days=14 if plan.pace is Pace.FAST else 30), case.ctx.as_of),
+        "follow_up": min(latest + timedelta(days=14 if plan.pace is Pace.FAST else 30), case.ctx.as_of),
     }  # fmt: skip
 
 
@@ -361,8 +362,8 @@ class _Step:
     key: str
     title: str
     required: bool
-    offset: timedelta | None  # due this long after opening (or after resolution)
-    after_resolution: bool
+    offset: timedelta | None  # due this long after its anchor
+    anchor: str  # "open", "resolve" or "close"
     moment: str  # the _moments entry at which it is ticked
     skip_note: str | None
 
@@ -379,7 +380,7 @@ def _steps(ctx: CaseContext, pace: Pace, severity: Severity) -> list[_Step]:
                 hours = ctx.ack_hours[severity]
             offset = None if hours is None else timedelta(hours=hours)
             moment, note = STEP_TICKED.get(step.key, "resolved"), W.SKIP_NOTES.get(step.key, "Not needed here")
-            cached.append(_Step(position, step.key, step.title, step.required, offset, anchor != "open", moment, note))
+            cached.append(_Step(position, step.key, step.title, step.required, offset, anchor, moment, note))
     return cached
 
 
@@ -390,16 +391,19 @@ def _checklist(case: _Case) -> list[Row]:
     ticked = len(steps) if not plan.is_open else rng.randint(*PROGRESS[plan.status])
     moments = _moments(case)
     resolved, fast = case.reached.get(S.RESOLVED), plan.pace is Pace.FAST
+    anchors = {"open": plan.opened_at, "resolve": resolved, "close": case.reached.get(S.CLOSED)}
     opened, owner, case_id = plan.opened_at, case.owner.name, case.id
     rows: list[Row] = []
     for step, step_id in zip(steps, ids.many(opened, len(steps)), strict=True):
-        base = resolved if step.after_resolution else opened
+        base = anchors[step.anchor]
         due = base + step.offset if step.offset is not None and base is not None else None
         if step.position > ticked:
             rows.append((step_id, case_id, step.position, step.key, step.title, step.required, due, STEP_OPEN,
                          None, None, None, 1, opened, opened, None))  # fmt: skip
             continue
         done_at, note, status = moments[step.moment], None, STEP_DONE
+        if step.key == "sign_off":  # closing records the customer's sign-off, as CaseService does
+            note = W.STATUS_REASONS[S.CLOSED]
         if not step.required and (rng.random() < 0.3 or (step.key == "contain" and not fast)):
             note, status = step.skip_note, STEP_SKIPPED
         rows.append((step_id, case_id, step.position, step.key, step.title, step.required, due, status, owner,

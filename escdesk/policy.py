@@ -1,8 +1,8 @@
 """The escalation policy as data: levels, ARR bands, severities, starting levels and the recovery checklist.
 
 The shipped defaults live in resources/policy/default.json (DESIGN.md section 4). Calendars, targets and pauses
-are read by escdesk.policy_clocks; rules and checklist variants extend this file in later issues; a case records
-the policy version it was opened under.
+are read by escdesk.policy_clocks; the checklist templates and their variants are escdesk.checklist types, parsed
+here; a case records the policy version it was opened under (and keeps the checklist it was given then).
 """
 
 from __future__ import annotations
@@ -15,7 +15,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from escdesk.domain import ArrBand, Level, Severity
+from escdesk.checklist import (
+    ACKNOWLEDGE,
+    Anchor,
+    ChecklistStepDef,
+    ChecklistTemplate,
+    ChecklistVariant,
+    Gate,
+    Offset,
+    apply_variant,
+    choose_template,
+)
+from escdesk.domain import ArrBand, CaseType, FunctionalRole, Level, Severity
+from escdesk.durations import parse_span
 from escdesk.policy_clocks import ClockPolicy, parse_clock_policy
 
 POLICY_FORMAT = "escdesk-policy"
@@ -52,13 +64,6 @@ class SeverityDef:
 
 
 @dataclass(frozen=True, slots=True)
-class ChecklistStepDef:
-    key: str
-    title: str
-    required: bool
-
-
-@dataclass(frozen=True, slots=True)
 class Policy:
     name: str
     version: str
@@ -66,8 +71,9 @@ class Policy:
     bands: tuple[BandDef, ...]
     severities: tuple[SeverityDef, ...]
     starting_levels: dict[tuple[Severity, ArrBand], Level]
-    checklist: tuple[ChecklistStepDef, ...]
+    checklist: tuple[ChecklistStepDef, ...]  # the default template (escdesk.checklist)
     clocks: ClockPolicy  # calendars, targets as spans, pauses (escdesk.policy_clocks)
+    checklist_variants: tuple[ChecklistVariant, ...] = ()
 
     def level_name(self, level: Level) -> str:
         return next(d.name for d in self.levels if d.level == level)
@@ -86,6 +92,11 @@ class Policy:
 
     def starting_level(self, severity: Severity, band: ArrBand) -> Level:
         return self.starting_levels[(severity, band)]
+
+    def checklist_for(self, case_type: CaseType, severity: Severity) -> ChecklistTemplate:
+        """The steps a new case of this type and severity gets: the default, changed by the first variant that
+        matches."""
+        return choose_template(self.checklist, self.checklist_variants, case_type, severity)
 
 
 def _object(value: Any, where: str) -> dict[str, Any]:
@@ -183,21 +194,100 @@ def _parse_severities(raw: Any, where: str) -> tuple[SeverityDef, ...]:
     return severities
 
 
+_STEP_FIELDS = frozenset({"key", "title", "coaching", "role", "due", "from", "required", "before", "done_on_close"})
+
+
 def _parse_checklist(raw: Any, where: str) -> tuple[ChecklistStepDef, ...]:
-    steps = tuple(
-        ChecklistStepDef(
-            str(_require(r, "key", f"{where}[{i}]")),
-            str(_require(r, "title", f"{where}[{i}]")),
-            bool(r.get("required", True)),
-        )
-        for i, r in enumerate(_list(raw, where))
-    )
-    seen: set[str] = set()
+    steps = tuple(_parse_step(r, f"{where}[{i}]") for i, r in enumerate(_list(raw, where)))
+    _unique_keys(steps, where)
+    if not any(step.done_on_close for step in steps):
+        raise PolicyError(f"{where}: one step needs 'done_on_close': true (closing records the customer's sign-off)")
+    return steps
+
+
+def _unique_keys(steps: tuple[ChecklistStepDef, ...], where: str, taken: frozenset[str] = frozenset()) -> None:
+    seen: set[str] = set(taken)
     for i, step in enumerate(steps):
         if not step.key.strip() or step.key in seen:  # a case stores one item per key
             raise PolicyError(f"{where}[{i}].key: {step.key!r} is empty or used by an earlier step")
         seen.add(step.key)
-    return steps
+
+
+def _parse_step(raw: Any, where: str, extra: frozenset[str] = frozenset()) -> ChecklistStepDef:
+    data = _object(raw, where)
+    unknown = sorted(set(data) - _STEP_FIELDS - extra)
+    if unknown:  # a typo ("requierd") would otherwise silently fall back to a default
+        raise PolicyError(f"{where}: unknown field {unknown[0]!r} (a step has {', '.join(sorted(_STEP_FIELDS))})")
+    due = _object(data.get("due", {}), f"{where}.due")
+    return ChecklistStepDef(
+        key=str(_require(data, "key", where)),
+        title=str(_require(data, "title", where)),
+        required=_flag(data.get("required", True), f"{where}.required"),
+        coaching=str(data.get("coaching", "")),
+        role=_enum(FunctionalRole, data.get("role", "csm"), f"{where}.role"),
+        anchor=_enum(Anchor, data.get("from", "opened"), f"{where}.from"),
+        due_fast=_offset(due.get("fast"), f"{where}.due.fast"),
+        due_slow_burn=_offset(due.get("slow_burn"), f"{where}.due.slow_burn"),
+        gate=_enum(Gate, data.get("before", "resolve"), f"{where}.before"),
+        done_on_close=_flag(data.get("done_on_close", False), f"{where}.done_on_close"),
+    )
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):  # "false" as a string would read as true
+        raise PolicyError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
+def _offset(value: Any, where: str) -> Offset | None:
+    if value is None:
+        return None
+    if value == ACKNOWLEDGE:
+        return ACKNOWLEDGE
+    try:
+        return parse_span(value)
+    except ValueError as exc:
+        raise PolicyError(f"{where}: {exc} (or null, or {ACKNOWLEDGE!r} for the severity's target)") from None
+
+
+def _parse_variants(raw: Any, steps: tuple[ChecklistStepDef, ...], where: str) -> tuple[ChecklistVariant, ...]:
+    variants = tuple(_parse_variant(r, f"{where}[{i}]") for i, r in enumerate(_list(raw, where)))
+    seen: set[str] = set()
+    for i, variant in enumerate(variants):
+        if not variant.key.strip() or variant.key in seen:
+            raise PolicyError(f"{where}[{i}].key: {variant.key!r} is empty or used by an earlier variant")
+        seen.add(variant.key)
+        try:
+            apply_variant(steps, variant)  # every case of these types gets it: refuse a broken one now
+        except ValueError as exc:
+            raise PolicyError(f"{where}[{i}]: {exc}") from None
+    return variants
+
+
+def _parse_variant(raw: Any, where: str) -> ChecklistVariant:
+    data = _object(raw, where)
+    types = _list(_require(data, "case_types", where), f"{where}.case_types")
+    severities = data.get("severities")
+    added = _list(data.get("add", []), f"{where}.add")
+    return ChecklistVariant(
+        key=str(_require(data, "key", where)),
+        name=str(data.get("name", data["key"])),
+        case_types=frozenset(_enum(CaseType, t, f"{where}.case_types[{i}]") for i, t in enumerate(types)),
+        severities=None
+        if severities is None
+        else frozenset(
+            _enum(Severity, v, f"{where}.severities[{i}]")
+            for i, v in enumerate(_list(severities, f"{where}.severities"))
+        ),
+        added=tuple(
+            (str(_require(r, "after", f"{where}.add[{i}]")), _parse_step(r, f"{where}.add[{i}]", frozenset({"after"})))
+            for i, r in enumerate(added)
+        ),
+        replaced=tuple(
+            _parse_step(r, f"{where}.replace[{i}]")
+            for i, r in enumerate(_list(data.get("replace", []), f"{where}.replace"))
+        ),
+    )
 
 
 def _parse_starting(raw: Any, where: str) -> dict[tuple[Severity, ArrBand], Level]:
@@ -218,6 +308,7 @@ def parse_policy(data: dict[str, Any], source: str = "policy") -> Policy:
         clocks = parse_clock_policy(_require(data, "clocks", source), severities, source)
     except ValueError as exc:
         raise PolicyError(str(exc)) from None
+    checklist = _parse_checklist(_require(data, "checklist", source), f"{source}.checklist")
     return Policy(
         name=str(_require(data, "name", source)),
         version=str(_require(data, "version", source)),
@@ -225,8 +316,11 @@ def parse_policy(data: dict[str, Any], source: str = "policy") -> Policy:
         bands=_parse_bands(_require(data, "arr_bands", source), f"{source}.arr_bands"),
         severities=severities,
         starting_levels=_parse_starting(_require(data, "starting_level", source), f"{source}.starting_level"),
-        checklist=_parse_checklist(_require(data, "checklist", source), f"{source}.checklist"),
+        checklist=checklist,
         clocks=clocks,
+        checklist_variants=_parse_variants(
+            data.get("checklist_variants", []), checklist, f"{source}.checklist_variants"
+        ),
     )
 
 

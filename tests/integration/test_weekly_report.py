@@ -60,7 +60,12 @@ class Book:
     def status(self, card: CaseCard, when: datetime, *statuses: CaseStatus) -> CaseCard:
         self.clock.set(when)
         for status in statuses:
-            card = self.service.set_status(card.id, status, "", card.version)
+            if not status.is_active:  # resolving and closing wait for the required checklist steps (issue 7)
+                for step in self.service.checklist(card.id):
+                    if step.required and step.status == "open" and step.step_key != "sign_off":
+                        card = self.service.complete_step(card.id, step.step_key, "", card.version)
+            reason = "customer signed off" if status is CaseStatus.CLOSED else ""
+            card = self.service.set_status(card.id, status, reason, card.version)
         return card
 
     def contact(self, card: CaseCard, when: datetime, direction: Direction) -> CaseCard:
