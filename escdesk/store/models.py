@@ -299,3 +299,63 @@ class DatabaseMeta(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(400))
+
+
+class ImportLog(Base):
+    """One import of a file (migration 0003): what was read, what changed, by whom; `undone_at` once undone."""
+
+    __tablename__ = "import_log"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20))
+    preset: Mapped[str] = mapped_column(String(60))
+    rows_read: Mapped[int] = mapped_column(Integer)
+    created: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[int] = mapped_column(Integer)
+    imported_by: Mapped[str] = mapped_column(String(200))
+    imported_at: Mapped[datetime]
+    undone_at: Mapped[datetime | None]
+
+
+class ImportItem(Base):
+    """A row an import created or updated; `previous` holds the updated row's old values so undo can restore them."""
+
+    __tablename__ = "import_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    import_id: Mapped[str] = mapped_column(ForeignKey("import_log.id", ondelete="CASCADE"), index=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(10))
+    previous: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class SupportTicket(Base):
+    """A helpdesk ticket imported from Zendesk, Jira, Salesforce, Freshdesk ... (migration 0003).
+
+    `status` / `priority` hold EscDesk's value, None while the source value (`*_raw`, always kept) is unmapped.
+    """
+
+    __tablename__ = "support_tickets"
+    __table_args__ = (UniqueConstraint("system", "external_id", name="uq_support_tickets_system_id"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    system: Mapped[str] = mapped_column(String(40))
+    external_id: Mapped[str] = mapped_column(String(200))
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str | None] = mapped_column(String(24))
+    status_raw: Mapped[str | None] = mapped_column(String(100))
+    priority: Mapped[str | None] = mapped_column(String(12))
+    priority_raw: Mapped[str | None] = mapped_column(String(100))
+    requester_email: Mapped[str | None] = mapped_column(String(320))
+    organization: Mapped[str | None] = mapped_column(String(300))
+    opened_at: Mapped[datetime | None]
+    first_response_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    labels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    comments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -1,0 +1,276 @@
+"""The safe import: prepare (read, decide, validate: a report, nothing written), then dry run or apply.
+
+`prepare_import` reads the file twice, streaming: once for what the date columns say about day/month order, once
+to validate every row. `apply` reads it a third time and writes in ONE unit of work: any failure, or bad rows the
+caller did not accept, leaves the database exactly as it was. A dry run is the same write, rolled back, so its
+counts (created, updated, linked) are the real ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import hashlib
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from escdesk.errors import EscDeskError, InvalidOperation, NotFound
+from escdesk.ids import new_id
+from escdesk.importing.presets import DATE_FIELDS, Preset, detect_preset, load_mapping, preset_named
+from escdesk.importing.reading import TableShape, iter_rows, open_table
+from escdesk.importing.records import ColumnPlan, Converted, CustomerRecord, RowConverter
+from escdesk.importing.report import ImportReport
+from escdesk.importing.values import AmbiguousDates, DateEvidence, DateOrder, MixedDates, is_missing, parse_amount
+from escdesk.importing.writer import ImportWriter, undo_items
+from escdesk.policy import Policy, default_policy
+from escdesk.store import Store
+from escdesk.store.models import ImportLog
+
+
+class ImportRefused(EscDeskError):
+    """The import was not applied (bad rows not accepted, an unanswered question); the report says why."""
+
+    def __init__(self, message: str, report: ImportReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class ImportOptions:
+    preset: str | None = None
+    mapping: str | None = None  # the name of a saved generic mapping
+    date_orders: Mapping[str, DateOrder] = field(default_factory=dict)  # the user's answers, by source column
+    value_maps: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # {column: {source value: ours}}
+    timezone: str = "UTC"  # the zone of stamps without an offset (Zendesk exports in the account's zone)
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    import_id: str
+    file_name: str
+    removed: int
+    restored: int
+
+
+def prepare_import(path: Path, options: ImportOptions | None = None) -> PreparedImport:
+    options = options or ImportOptions()
+    shape = open_table(path, options.encoding, options.delimiter)
+    preset = _preset(shape, options)
+    zone = _zone(options.timezone)
+    orders, questions = _date_orders(path, shape, preset, options.date_orders)
+    prepared = PreparedImport(path, shape, preset, options, zone, orders)
+    prepared.report.questions = questions
+    prepared.validate()
+    return prepared
+
+
+def _preset(shape: TableShape, options: ImportOptions) -> Preset:
+    if options.mapping:
+        return load_mapping(options.mapping)
+    return preset_named(options.preset) if options.preset else detect_preset(shape)
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise EscDeskError(f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin") from None
+
+
+def _date_orders(
+    path: Path, shape: TableShape, preset: Preset, answers: Mapping[str, DateOrder]
+) -> tuple[dict[str, DateOrder], list[AmbiguousDates | MixedDates]]:
+    """Per date column: the user's answer, else the one order its values allow, else a question."""
+    plan = ColumnPlan(preset, shape)
+    positions = sorted({plan.found[f][1][0] for f in DATE_FIELDS if f in plan.found})
+    evidence = {p: DateEvidence(shape.header[p]) for p in positions}
+    for row in iter_rows(path, shape):
+        for position, seen in evidence.items():
+            if position < len(row.cells) and not is_missing(row.cells[position]):
+                seen.add(row.cells[position])
+    decided = {seen.column: answers.get(seen.column) or seen.decide() for seen in evidence.values()}
+    return _with_file_order(decided)
+
+
+def _with_file_order(
+    decided: dict[str, DateOrder | AmbiguousDates | MixedDates | None],
+) -> tuple[dict[str, DateOrder], list[AmbiguousDates | MixedDates]]:
+    """A column that reads both ways takes the order the file's other date columns prove, if they agree: one
+    export writes every date the same way. Only when nothing in the file tells is the user asked."""
+    orders = {column: d for column, d in decided.items() if isinstance(d, DateOrder)}
+    file_order = next(iter(set(orders.values()))) if len(set(orders.values())) == 1 else None
+    questions: list[AmbiguousDates | MixedDates] = []
+    for column, d in decided.items():
+        if isinstance(d, AmbiguousDates) and file_order is not None:
+            orders[column] = file_order
+        elif isinstance(d, AmbiguousDates | MixedDates):
+            questions.append(d)
+    return orders, questions
+
+
+class PreparedImport:
+    """A read and validated file. Check `report` (and answer `report.questions`), then dry_run() or apply()."""
+
+    def __init__(
+        self,
+        path: Path,
+        shape: TableShape,
+        preset: Preset,
+        options: ImportOptions,
+        zone: ZoneInfo,
+        orders: dict[str, DateOrder],
+    ) -> None:
+        self.path, self.shape, self.preset, self.options, self.zone = path, shape, preset, options, zone
+        self.orders = orders
+        self.arr_by_account = _companion_arr(path, preset)
+        self.report = ImportReport(path.name, preset.kind.value, preset.name, shape.encoding, shape.delimiter)
+
+    def converted(self) -> Iterator[Converted]:
+        # Ambiguous columns: both orders read every value, so either validates identically; apply() refuses
+        # until the user answers, so no guess is ever stored.
+        provisional = {q.column: DateOrder.DAY_FIRST for q in self.report.questions if isinstance(q, AmbiguousDates)}
+        converter = RowConverter(self.preset, self.shape, provisional | self.orders, self.options.value_maps, self.zone)
+        for row in iter_rows(self.path, self.shape):
+            result = converter.convert(row)
+            if isinstance(result.record, CustomerRecord) and self.arr_by_account is not None:
+                result.record.arr = self._companion_arr_of(result.record)
+            yield result
+
+    def _companion_arr_of(self, record: CustomerRecord) -> Decimal | None:
+        assert self.arr_by_account is not None
+        return record.arr if record.arr is not None else self.arr_by_account.get(record.external_id or "", Decimal(0))
+
+    def validate(self) -> None:
+        report = self.report
+        for result in self.converted():
+            report.rows_read += 1
+            report.bad_rows += result.errors
+            report.warnings += result.warnings
+            for column, value in result.unmapped:
+                report.flag_unmapped(column, value)
+        report.footer, report.footer_count = list(self.shape.footer), self.shape.footer_count
+        report.blank_rows = self.shape.blank_rows
+        if self.arr_by_account is not None:
+            report.notes.append(f"ARR from {self.preset.companion}: active subscriptions summed per account")
+        elif self.preset.companion:
+            report.notes.append(f"no {self.preset.companion} next to the file: ARR is left as it is (0 when new)")
+
+    def dry_run(self, store: Store, *, now: datetime | None = None, policy: Policy | None = None) -> ImportReport:
+        return self._write(store, getpass.getuser(), now, policy, commit=False)
+
+    def apply(
+        self,
+        store: Store,
+        *,
+        include_good_rows_only: bool = False,
+        user: str | None = None,
+        now: datetime | None = None,
+        policy: Policy | None = None,
+    ) -> ImportReport:
+        if self.report.questions:
+            asked = "; ".join(q.column for q in self.report.questions)
+            raise ImportRefused(f"answer the date order of {asked} first (day-first or month-first)", self.report)
+        if self.report.bad_lines and not include_good_rows_only:
+            lines = ", ".join(str(n) for n in self.report.bad_lines[:5])
+            message = f"{len(self.report.bad_lines)} bad rows (lines {lines}); nothing imported"
+            raise ImportRefused(message, self.report)
+        return self._write(store, user or getpass.getuser(), now, policy, commit=True)
+
+    def _write(
+        self, store: Store, user: str, now: datetime | None, policy: Policy | None, *, commit: bool
+    ) -> ImportReport:
+        now = now or datetime.now(UTC)
+        report = _fresh(self.report)
+        with store.uow() as uow:
+            log = self._log_row(user, now)
+            uow.session.add(log)
+            uow.session.flush()
+            writer = ImportWriter(uow.session, self.preset, log.id, policy or default_policy(), now, report)
+            for result in self.converted():
+                if result.record is None:
+                    report.skipped += 1
+                elif isinstance(result.record, CustomerRecord):
+                    writer.customer(result.record)
+                else:
+                    writer.ticket(result.record)
+            writer.finish()
+            log.created, log.updated, log.skipped = report.created, report.updated, report.skipped
+            if commit:
+                uow.commit()
+                report.applied, report.import_id = True, log.id
+        return report
+
+    def _log_row(self, user: str, now: datetime) -> ImportLog:
+        return ImportLog(
+            id=new_id(),
+            file_name=self.path.name[:500],
+            sha256=_sha256(self.path),
+            kind=self.preset.kind.value,
+            preset=self.preset.name,
+            rows_read=self.report.rows_read,
+            created=0,
+            updated=0,
+            skipped=0,
+            imported_by=user[:200],
+            imported_at=now,
+        )
+
+
+def _fresh(validated: ImportReport) -> ImportReport:
+    """The validation report without write counts; lists copied, since the writer adds duplicate warnings."""
+    return dataclasses.replace(
+        validated, warnings=list(validated.warnings), links=Counter(), proposals=[], notes=list(validated.notes)
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _companion_arr(path: Path, preset: Preset) -> dict[str, Decimal] | None:
+    """RavenStack: an account's ARR is the sum of its active subscriptions (no end date, not churned)."""
+    if preset.companion is None or not (path.parent / preset.companion).is_file():
+        return None
+    companion = path.parent / preset.companion
+    shape = open_table(companion)
+    account, arr, end, churned = (shape.positions(c)[0] for c in ("account_id", "arr_amount", "end_date", "churn_flag"))
+    totals: dict[str, Decimal] = {}
+    for row in iter_rows(companion, shape):
+        cells = row.cells
+        if is_missing(cells[end]) and cells[churned].strip().casefold() != "true" and not is_missing(cells[arr]):
+            totals[cells[account]] = totals.get(cells[account], Decimal(0)) + parse_amount(cells[arr])
+    return totals
+
+
+def undo_last_import(store: Store, now: datetime | None = None) -> UndoResult:
+    """Remove what the newest not-yet-undone import created and restore what it updated, in one transaction."""
+    with store.uow() as uow:
+        stmt = select(ImportLog).where(ImportLog.undone_at.is_(None)).order_by(ImportLog.imported_at.desc())
+        log = uow.session.scalars(stmt.order_by(ImportLog.id.desc()).limit(1)).first()
+        if log is None:
+            raise NotFound("no import to undo")
+        try:
+            removed, restored = undo_items(uow.session, log.id)
+            log.undone_at = now or datetime.now(UTC)
+            uow.session.flush()
+        except IntegrityError:
+            raise InvalidOperation(
+                f"rows from {log.file_name} are now used by cases or other imports; undo refused, nothing changed"
+            ) from None
+        result = UndoResult(log.id, log.file_name, removed, restored)
+        uow.commit()
+    return result
