@@ -104,7 +104,24 @@ def build_parser() -> argparse.ArgumentParser:
     cases.add_argument("--level", type=_level, help="only cases at this level (L0-L5)")
     cases.add_argument("--json", action="store_true", help="print JSON instead of a table")
     _add_export_commands(commands)
+    _add_metrics_command(commands)
+    _add_import_command(commands)
     return parser
+
+
+def _add_import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    imp = commands.add_parser("import", help="import customers or tickets from a CSV export (report first)")
+    _db_option(imp, argparse.SUPPRESS)
+    imp.add_argument("file", metavar="FILE", nargs="?", help="the CSV file to import")
+    imp.add_argument("--preset", metavar="NAME", help="the export format (default: detected from the header)")
+    imp.add_argument("--mapping", metavar="NAME", help="a saved generic mapping instead of a preset")
+    imp.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
+    imp.add_argument("--yes", action="store_true", help="import the good rows even if some rows are bad")
+    imp.add_argument("--json", action="store_true", help="print the report as JSON")
+    imp.add_argument("--date-order", metavar="COLUMN=day|month", action="append", help="answer a date question")
+    imp.add_argument("--map-value", metavar="COLUMN:VALUE=OURS", action="append", help="map an unknown value")
+    imp.add_argument("--timezone", default="UTC", help="time zone of stamps without an offset (default UTC)")
+    imp.add_argument("--undo-last", action="store_true", help="undo the last import instead")
 
 
 def _pdf_options(parser: argparse.ArgumentParser) -> None:
@@ -303,6 +320,29 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from escdesk.importing.command import run_import_command
+
+    return run_import_command(args, lambda: _open(args))
+
+
+def _add_metrics_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    metrics = commands.add_parser("metrics", help="escalation analytics: rates, clocks, root causes (tables)")
+    _db_option(metrics, argparse.SUPPRESS)
+    # Dates are checked by the command, not argparse: a bad date is bad input (exit 1), not a usage error.
+    metrics.add_argument("--from", dest="from_date", metavar="YYYY-MM-DD", help="first day (default: 12 months back)")
+    metrics.add_argument("--to", dest="to_date", metavar="YYYY-MM-DD", help="last day, included (default: today)")
+    metrics.add_argument("--band", choices=("SMB", "MM", "ENT", "STRAT"), help="only accounts of this ARR band")
+    metrics.add_argument("--json", action="store_true", help="print every table as JSON")
+    metrics.add_argument("--csv-dir", metavar="DIR", type=Path, help="write one CSV file per table into DIR")
+
+
+def _cmd_metrics(args: argparse.Namespace) -> int:
+    from escdesk.metrics.command import run_metrics_command
+
+    return run_metrics_command(args, lambda: _open(args))
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": _run_gui,
     "init": _cmd_init,
@@ -311,4 +351,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "cases": _cmd_cases,
     "brief": _cmd_brief,
     "report": _cmd_report,
+    "metrics": _cmd_metrics,
+    "import": _cmd_import,
 }
