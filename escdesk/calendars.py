@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
@@ -47,7 +47,7 @@ _UNIX_ORDINAL = date(1970, 1, 1).toordinal()
 # Far further than any real closure (holiday lists are finite): past this the calendar can never open again (in
 # practice, only if every range falls inside a DST gap) and we stop instead of searching for ever.
 _MAX_SEARCH_DAYS = 1 << 14
-_MAX_REMEMBERED = 50_000  # positions and day spans remembered per calendar (a few MB at most)
+MAX_REMEMBERED = 50_000  # positions, day spans and memo entries remembered per calendar (a few MB at most)
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 
 Interval = tuple[int, int]  # [start, end) in microseconds since the epoch
@@ -62,6 +62,11 @@ def _to_us(at: datetime) -> int:
 
 def _from_us(us: int) -> datetime:
     return _EPOCH + timedelta(0, 0, us)
+
+
+# The engine's conversions, for the clock engine to work in the same integers (escdesk.clocks).
+epoch_us = _to_us
+from_epoch_us = _from_us
 
 
 def _parse_clock(text: str, where: str) -> int:
@@ -179,12 +184,15 @@ class BusinessCalendar:
     _days: dict[int, tuple[Interval, ...]] = field(init=False, repr=False, compare=False, hash=False)
     _midnights: dict[int, int] = field(init=False, repr=False, compare=False, hash=False)
     _positions: dict[int, int] = field(init=False, repr=False, compare=False, hash=False)
-    _instants: dict[int, int] = field(init=False, repr=False, compare=False, hash=False)
+    _instants: dict[int, datetime] = field(init=False, repr=False, compare=False, hash=False)
     _day_spans: dict[tuple[int, int], int] = field(init=False, repr=False, compare=False, hash=False)
     _offset: int = field(init=False, repr=False, compare=False, hash=False)
     _open: _RunningTotal = field(init=False, repr=False, compare=False, hash=False)
     _worked: _RunningTotal = field(init=False, repr=False, compare=False, hash=False)
     _continuous: bool = field(init=False, repr=False, compare=False, hash=False)
+    # Results of other modules' computations over this calendar that depend on nothing else (escdesk.clocks keeps
+    # its stopped clocks here): they live and die with the calendar, so a changed calendar starts afresh.
+    memo: dict[Hashable, Any] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         label = f"calendar {self.name!r}" if self.name else "calendar"
@@ -197,6 +205,7 @@ class BusinessCalendar:
         object.__setattr__(self, "_positions", {})
         object.__setattr__(self, "_instants", {})
         object.__setattr__(self, "_day_spans", {})
+        object.__setattr__(self, "memo", {})
         object.__setattr__(self, "_offset", (self._zone.utcoffset(datetime(2000, 1, 1)) or timedelta(0)) // _US)
         object.__setattr__(self, "_open", _RunningTotal(lambda o: sum(end - begin for begin, end in self._day(o))))
         object.__setattr__(self, "_worked", _RunningTotal(lambda o: 1 if self._day(o) else 0))
@@ -280,13 +289,16 @@ class BusinessCalendar:
         Business time as a coordinate: the difference of two positions is the business time between them, so a
         computation over many instants (a case's clocks and pauses) converts each instant once. Positions are
         only comparable between queries to the same calendar object."""
-        at_us = _to_us(at)
+        return self.position_us(_to_us(at))
+
+    def position_us(self, at_us: int) -> int:
+        """`business_position` of an instant given as microseconds since the epoch (the clock engine's unit)."""
         if self._continuous:
             return at_us
         # Remembered per instant: a board refresh asks for the same `now` and opening times over and over.
         known = self._positions.get(at_us)
         if known is None:
-            if len(self._positions) > _MAX_REMEMBERED:
+            if len(self._positions) > MAX_REMEMBERED:
                 self._positions.clear()
             known = self._positions[at_us] = self._open_before(at_us)
         return known
@@ -295,13 +307,14 @@ class BusinessCalendar:
         """The earliest instant at which the business position reaches `position`."""
         if self._continuous:
             return _from_us(position)
-        # Remembered like positions: an open case's due positions are the same at every board refresh.
+        # Remembered like positions, as the datetime itself: an open case's due positions are the same at every
+        # board refresh, and building the datetime costs more than the look-up.
         known = self._instants.get(position)
         if known is None:
-            if len(self._instants) > _MAX_REMEMBERED:
+            if len(self._instants) > MAX_REMEMBERED:
                 self._instants.clear()
-            known = self._instants[position] = self._earliest(position)
-        return _from_us(known)
+            known = self._instants[position] = _from_us(self._earliest(position))
+        return known
 
     def business_between(self, a: datetime, b: datetime) -> timedelta:
         """Open time from `a` to `b`; negative when `b` is before `a`."""
@@ -324,13 +337,17 @@ class BusinessCalendar:
 
     def business_days_duration(self, start: datetime, days: int) -> timedelta:
         """The open time from `start` to `add_business_days(start, days)`: a "bd" target as business time."""
-        at = _to_us(start)
-        known = self._day_spans.get((at, days))
+        return timedelta(0, 0, self.working_days_us(_to_us(start), days))
+
+    def working_days_us(self, at_us: int, days: int) -> int:
+        """`business_days_duration` in microseconds, from an instant in microseconds since the epoch."""
+        key = (at_us, days)
+        known = self._day_spans.get(key)
         if known is None:  # remembered: the same cases ask again on every board refresh
-            if len(self._day_spans) > _MAX_REMEMBERED:
+            if len(self._day_spans) > MAX_REMEMBERED:
                 self._day_spans.clear()
-            known = self._day_spans[(at, days)] = self._working_days_span(at, days)
-        return timedelta(0, 0, known)
+            known = self._day_spans[key] = self._working_days_span(at_us, days)
+        return known
 
     def _working_days_span(self, at: int, days: int) -> int:
         if days == 0:

@@ -26,7 +26,15 @@ from types import MappingProxyType
 
 from escdesk.calendars import BusinessCalendar
 from escdesk.clock import Clock
-from escdesk.clocks import CaseTimeline, ClockKind, ClockReading, Contact, StatusPeriod, compute_clocks
+from escdesk.clocks import (
+    CaseTimeline,
+    ClockKind,
+    ClockReading,
+    ClockTargets,
+    Contact,
+    StatusPeriod,
+    compute_clocks,
+)
 from escdesk.domain import CaseStatus, Channel, Direction, EventKind, Pace, Severity
 from escdesk.policy import Policy
 from escdesk.policy_clocks import ClockPolicy
@@ -42,6 +50,7 @@ _PACES = {m.value: m for m in Pace}
 _STATUSES = {m.value: m for m in CaseStatus}
 _DIRECTIONS = {m.value: m for m in Direction}
 _CHANNELS = {m.value: m for m in Channel}
+_ACTIVE = frozenset(m for m in CaseStatus if m.is_active)  # a set look-up: the enum's property is slow per case
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,34 +144,50 @@ def read_open_cases(
 
 def evaluate(cases: Iterable[OpenCase], policy: ClockPolicy, now: datetime) -> dict[str, CaseClockView]:
     """Every case's clocks as of `now` under `policy` (its calendars, targets and pauses as they are now)."""
-    calendars: dict[tuple[Severity, Pace, str | None], BusinessCalendar] = {}
+    # A handful of (severity, pace, region) choices for thousands of cases: each is looked up in the policy once.
+    chosen: dict[tuple[Severity, Pace, str | None], _Choice] = {}
     views = {}
     for case in cases:
         key = (case.severity, case.pace, case.region)
-        calendar = calendars.get(key)
-        if calendar is None:  # a handful of choices for thousands of cases
-            calendar = calendars[key] = policy.calendar_for(*key)
-        views[case.id] = case_clocks(case, calendar, policy, now)
+        choice = chosen.get(key)
+        if choice is None:
+            choice = chosen[key] = _choose(policy, *key)
+        views[case.id] = _view(case, choice, policy.pausing, now)
     return views
 
 
+_Choice = tuple[BusinessCalendar, ClockTargets, bool]  # what the policy picks for a kind of case; urgent or not
+
+
+def _choose(policy: ClockPolicy, severity: Severity, pace: Pace, region: str | None) -> _Choice:
+    calendar = policy.calendar_for(severity, pace, region)
+    return calendar, policy.targets_for(severity, pace), policy.is_urgent(severity)
+
+
 def case_clocks(case: OpenCase, calendar: BusinessCalendar, policy: ClockPolicy, now: datetime) -> CaseClockView:
-    targets = policy.targets_for(case.severity, case.pace)
-    clocks = compute_clocks(case.timeline, targets, calendar, now, policy.pausing)
+    choice = (calendar, policy.targets_for(case.severity, case.pace), policy.is_urgent(case.severity))
+    return _view(case, choice, policy.pausing, now)
+
+
+def _view(
+    case: OpenCase, choice: _Choice, pausing: Mapping[ClockKind, frozenset[CaseStatus]], now: datetime
+) -> CaseClockView:
+    calendar, targets, urgent = choice
+    clocks = compute_clocks(case.timeline, targets, calendar, now, pausing)
     readings = clocks.readings()
     first = clocks.next_due()
-    waiting = any(r.paused and r.stopped_at is None for r in readings)
+    waiting = first is None and any(r.paused and r.stopped_at is None for r in readings)
     return CaseClockView(
         case_id=case.id,
         severity=case.severity,
         calendar=calendar.name,
-        urgent=policy.is_urgent(case.severity),
+        urgent=urgent,
         evaluated_at=now,
         readings=readings,
         next_kind=None if first is None else first.kind,
         due_at=None if first is None else first.due_at,
         minutes_to_due=None if first is None else first.minutes_to_due,
-        paused=first is None and waiting and case.status.is_active,
+        paused=waiting and case.status in _ACTIVE,
         facts=MappingProxyType(clocks.facts()),
     )
 
@@ -178,7 +203,7 @@ def timeline(
     changes = [e for e in events if e.kind == _STATUS and e.to_value is not None]
     periods = _status_periods(case, changes)
     if pausing is not None:
-        periods = tuple(p for p in periods if p.status in pausing or not p.status.is_active)
+        periods = tuple(p for p in periods if p.status in pausing or p.status not in _ACTIVE)
     return CaseTimeline(
         opened_at=case.opened_at,
         acknowledged_at=case.acknowledged_at,

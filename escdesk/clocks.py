@@ -19,13 +19,13 @@ Semantics (issue 5, cases T1-T3):
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from escdesk.calendars import BusinessCalendar
+from escdesk.calendars import MAX_REMEMBERED, BusinessCalendar, epoch_us
 from escdesk.domain import CaseStatus, Channel, Direction, Pace
 from escdesk.durations import Span, parse_span
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # only an annotation: the policy module reads ClockKind from 
 CONTINUOUS = BusinessCalendar.always_open()
 _MINUTE = timedelta(minutes=1)
 _US = timedelta(microseconds=1)
-_HOUR = timedelta(hours=1)
+_HOUR_US = 3_600_000_000
 
 
 class ClockKind(enum.StrEnum):
@@ -136,30 +136,32 @@ class CaseClocks:
     hours_at_level: int
 
     def readings(self) -> tuple[ClockReading, ...]:
-        found = (self.acknowledge, self.update, self.ceiling, self.resolution)
-        return tuple(r for r in found if r is not None)
+        # filter(None, ...): a reading is always true, so this drops exactly the clocks not kept
+        return tuple(filter(None, (self.acknowledge, self.update, self.ceiling, self.resolution)))
 
     def next_due(self) -> ClockReading | None:
-        """The running clock that falls due first (the first breach, when nothing changes)."""
-        running = [r for r in self.readings() if r.stopped_at is None and r.due_at is not None]
-        return min(running, key=lambda r: r.due_at or r.started_at, default=None)
+        """The running clock that falls due first (the first breach, when nothing changes; on a tie the first in
+        acknowledge, update, ceiling, resolution order)."""
+        first, first_due = None, None
+        for reading in (self.acknowledge, self.update, self.ceiling, self.resolution):
+            if reading is None or reading.stopped_at is not None or reading.due_at is None:
+                continue
+            if first_due is None or reading.due_at < first_due:
+                first, first_due = reading, reading.due_at
+        return first
 
     def facts(self) -> dict[str, int | None]:
         """Numbers for rules and the board (DESIGN.md: time math stays out of rule conditions)."""
         ack, update, ceiling, resolution = self.acknowledge, self.update, self.ceiling, self.resolution
         return {
-            "minutes_to_ack_due": _minutes_to_due(ack),
-            "minutes_to_update_due": _minutes_to_due(update),
-            "minutes_to_ceiling_due": _minutes_to_due(ceiling),
-            "minutes_to_resolution_due": _minutes_to_due(resolution),
+            "minutes_to_ack_due": None if ack is None else ack.remaining // _MINUTE,
+            "minutes_to_update_due": None if update is None else update.remaining // _MINUTE,
+            "minutes_to_ceiling_due": None if ceiling is None else ceiling.remaining // _MINUTE,
+            "minutes_to_resolution_due": None if resolution is None else resolution.remaining // _MINUTE,
             "minutes_to_ack": _minutes_taken(ack),
             "minutes_to_resolve": _minutes_taken(resolution),
             "hours_at_level": self.hours_at_level,
         }
-
-
-def _minutes_to_due(reading: ClockReading | None) -> int | None:
-    return None if reading is None else reading.minutes_to_due
 
 
 def _minutes_taken(reading: ClockReading | None) -> int | None:
@@ -168,6 +170,8 @@ def _minutes_taken(reading: ClockReading | None) -> int | None:
 
 
 _NO_STATUSES: frozenset[CaseStatus] = frozenset()
+# Resolved and closed: looked up in a set, several times faster than the enum's property in this loop.
+_INACTIVE = frozenset(status for status in CaseStatus if not status.is_active)
 
 # Zammad's default, and what vector 5 expects: waiting on the customer stops every clock. The policy may narrow it.
 DEFAULT_PAUSING: Mapping[ClockKind, frozenset[CaseStatus]] = MappingProxyType(
@@ -196,33 +200,71 @@ def compute_clocks(
     pausing: Mapping[ClockKind, frozenset[CaseStatus]] = DEFAULT_PAUSING,
 ) -> CaseClocks:
     """All clocks of one case as of `now` (events after `now` are ignored, so a replay sees the past)."""
+    # Worked in integer microseconds since the epoch (exact, and much cheaper than datetime arithmetic): each
+    # instant of the case is converted once, here, and carried with its datetime as an _Instant.
+    now_us = epoch_us(now)
     responded = first_response(case, now)
-    entered = case.level_entered_at or case.opened_at
-    context = (case, calendar, now, pausing)
-    update = None if responded is None else (_update_anchor(case, responded, now), None)
+    opened = (case.opened_at, epoch_us(case.opened_at))
+    entered = opened if case.level_entered_at is None else _at(case.level_entered_at)
+    periods = _periods(case.statuses, now_us) if case.statuses else ()
+    context = (calendar, (now, now_us), periods, pausing, case.deadlines)
+    acknowledge = _read(_ACKNOWLEDGE, targets.acknowledge, opened, _instant(responded), context)
+    update = None
+    if responded is not None:
+        anchor = _at(_update_anchor(case, responded, now))
+        update = _read(_UPDATE, targets.update, anchor, None, context)
     return CaseClocks(
-        acknowledge=_read(ClockKind.ACKNOWLEDGE, targets.acknowledge, (case.opened_at, responded), context),
-        update=_read(ClockKind.UPDATE, targets.update, update, context),
-        ceiling=_read(ClockKind.CEILING, targets.ceiling, (entered, _ceiling_stop(case, now)), context),
-        resolution=_read(ClockKind.RESOLUTION, targets.resolution, (case.opened_at, _resolved_at(case, now)), context),
+        acknowledge=acknowledge,
+        update=update,
+        ceiling=_read(_CEILING, targets.ceiling, entered, _instant(_ceiling_stop(case, now)), context),
+        resolution=_read(_RESOLUTION, targets.resolution, opened, _instant(_resolved_at(case, now)), context),
         first_response_at=responded,
-        hours_at_level=(now - entered) // _HOUR,
+        hours_at_level=(now_us - entered[1]) // _HOUR_US,
     )
 
 
-_Context = tuple[CaseTimeline, BusinessCalendar, datetime, Mapping[ClockKind, frozenset[CaseStatus]]]
+# Module constants: an enum member looked up on its class costs more than the rest of some of these lines.
+_ACKNOWLEDGE, _UPDATE, _CEILING, _RESOLUTION = ClockKind
+_OUTBOUND = Direction.OUTBOUND
+_Instant = tuple[datetime, int]  # an instant and the same in microseconds since the epoch
+_Pause = tuple[int, int | None]  # a pause in microseconds since the epoch; None: not over yet
+_Period = tuple[CaseStatus, bool, int, int | None]  # status, whether it is inactive, start and end (None: at now)
+_Context = tuple[
+    BusinessCalendar, _Instant, tuple[_Period, ...], Mapping[ClockKind, frozenset[CaseStatus]], tuple[Deadline, ...]
+]
+
+
+def _at(at: datetime) -> _Instant:
+    return (at, epoch_us(at))
+
+
+def _instant(at: datetime | None) -> _Instant | None:
+    return None if at is None else (at, epoch_us(at))
 
 
 def _read(
-    kind: ClockKind, span: Span | None, start_stop: tuple[datetime, datetime | None] | None, context: _Context
+    kind: ClockKind, span: Span | None, start: _Instant, stop: _Instant | None, context: _Context
 ) -> ClockReading | None:
-    """One clock of a case, or None when the policy keeps no such clock or it has not started."""
-    if span is None or start_stop is None:
+    """One clock of a case, or None when the policy keeps no such clock."""
+    if span is None:
         return None
-    case, calendar, now, pausing = context
-    pauses = _pauses(case.statuses, pausing.get(kind, _NO_STATUSES), now) if case.statuses else ()
-    fixed = next((d.due_at for d in case.deadlines if d.kind is kind), None) if case.deadlines else None
-    return read_clock(kind, span, calendar, start_stop, pauses, now, fixed)
+    calendar, now, periods, pausing, deadlines = context
+    pauses = _pauses(periods, pausing.get(kind, _NO_STATUSES)) if periods else ()
+    fixed = next((d.due_at for d in deadlines if d.kind is kind), None) if deadlines else None
+    counting = calendar if span.business else CONTINUOUS
+    # A clock stopped by `now`, with no pause and no deadline set by hand, reads the same at every evaluation
+    # (about half the clocks of a board: most cases are acknowledged): remembered on the calendar it counts on.
+    # Only for UTC instants (the store's), so a remembered reading never hands back another zone's datetimes.
+    if stop is None or pauses or fixed is not None or stop[1] > now[1] or not _both_utc(start[0], stop[0]):
+        return _count(kind, span, calendar, counting, (start, stop), pauses, now, fixed)
+    key = (kind, span.amount, span.unit, start[1], stop[1])
+    memo = counting.memo
+    known = memo.get(key)
+    if known is None:
+        if len(memo) > MAX_REMEMBERED:
+            memo.clear()
+        known = memo[key] = _count(kind, span, calendar, counting, (start, stop), (), now, None)
+    return known
 
 
 def read_clock(
@@ -236,25 +278,47 @@ def read_clock(
 ) -> ClockReading:
     """One clock from `start` to its stop (or `now`), the pauses taken out."""
     start, stop = start_stop
-    end = stop if stop is not None and stop <= now else now
-    # Worked in business positions (see BusinessCalendar.business_position): each instant is converted once.
     counting = calendar if span.business else CONTINUOUS
-    p_start, p_end = counting.business_position(start), counting.business_position(end)
-    paused, gaps = False, []
+    instants = ((start, epoch_us(start)), _instant(stop))
+    return _count(kind, span, calendar, counting, instants, _pauses_us(pauses), _now(now), fixed_due)
+
+
+def _both_utc(a: datetime, b: datetime) -> bool:
+    return a.tzinfo is UTC and b.tzinfo is UTC
+
+
+def _count(
+    kind: ClockKind,
+    span: Span,
+    calendar: BusinessCalendar,
+    counting: BusinessCalendar,
+    start_stop: tuple[_Instant, _Instant | None],
+    pauses: Sequence[_Pause],
+    now: _Instant,
+    fixed_due: datetime | None,
+) -> ClockReading:
+    """One clock worked out in business positions (see BusinessCalendar.business_position) of `counting`."""
+    (start, start_us), stop = start_stop
+    now_us = now[1]
+    end_us = stop[1] if stop is not None and stop[1] <= now_us else now_us
+    position = counting.position_us
+    p_start, p_end = position(start_us), position(end_us)
+    paused, gaps = False, _NO_GAPS
     if pauses:  # most cases have none, and this runs for every clock of every open case
         if stop is not None:  # what happened after the stop (closing, say) is no part of this clock's story
-            pauses = [Pause(p.start, _earlier(p.end, end)) for p in pauses if p.start < end]
-        paused = stop is None and any(p.start <= now and (p.end is None or p.end > now) for p in pauses)
-        gaps = _gaps(counting, pauses, p_start)
-    target = _target_us(span, calendar, start)
+            pauses = [(low, end_us if high is None else min(high, end_us)) for low, high in pauses if low < end_us]
+        paused = stop is None and any(low <= now_us and (high is None or high > now_us) for low, high in pauses)
+        gaps = _gaps(position, pauses, p_start)
+    target = span.fixed_us if span.fixed_us is not None else calendar.working_days_us(start_us, span.amount)
     elapsed = _elapsed(p_start, p_end, gaps)
     if fixed_due is not None:
         due: datetime | None = fixed_due
-        remaining = counting.business_position(fixed_due) - p_end
+        remaining = position(epoch_us(fixed_due)) - p_end
     else:
         due = None if paused else _due(counting, start, p_start, target, gaps)
         remaining = target - elapsed
-    return ClockReading(kind, span, start, due, stop, _td(elapsed), _td(remaining), paused, fixed_due is not None)
+    stopped = None if stop is None else stop[0]
+    return ClockReading(kind, span, start, due, stopped, _td(elapsed), _td(remaining), paused, fixed_due is not None)
 
 
 def target_duration(span: Span, calendar: BusinessCalendar, start: datetime) -> timedelta:
@@ -266,7 +330,7 @@ def target_duration(span: Span, calendar: BusinessCalendar, start: datetime) -> 
 def counted_time(calendar: BusinessCalendar, start: datetime, end: datetime, pauses: Iterable[Pause]) -> timedelta:
     """Open time from `start` to `end` outside the pauses (zero when `end` is not after `start`)."""
     p_start, p_end = calendar.business_position(start), calendar.business_position(end)
-    return _td(_elapsed(p_start, p_end, _gaps(calendar, pauses, p_start)))
+    return _td(_elapsed(p_start, p_end, _gaps(calendar.position_us, _pauses_us(pauses), p_start)))
 
 
 def due_with_pauses(
@@ -276,7 +340,7 @@ def due_with_pauses(
     if target < timedelta(0):
         raise ValueError(f"due_with_pauses: the target {target} is negative")
     p_start = calendar.business_position(start)
-    return _due(calendar, start, p_start, target // _US, _gaps(calendar, pauses, p_start))
+    return _due(calendar, start, p_start, target // _US, _gaps(calendar.position_us, _pauses_us(pauses), p_start))
 
 
 def offset_before(calendar: BusinessCalendar, due: datetime, span: Span) -> datetime:
@@ -294,7 +358,8 @@ def notice_time(calendar: BusinessCalendar, due: datetime, urgent: bool) -> date
 
 def first_response(case: CaseTimeline, now: datetime) -> datetime | None:
     """The acknowledgement or our first message to the customer, whichever came first (as of `now`)."""
-    sent = [c.at for c in case.contacts if c.direction is Direction.OUTBOUND and case.opened_at <= c.at <= now]
+    opened = case.opened_at
+    sent = [c.at for c in case.contacts if c.direction is _OUTBOUND and opened <= c.at <= now]
     if case.acknowledged_at is not None and case.acknowledged_at <= now:
         sent.append(case.acknowledged_at)
     return min(sent, default=None)
@@ -313,27 +378,44 @@ def _ceiling_stop(case: CaseTimeline, now: datetime) -> datetime | None:
 def _resolved_at(case: CaseTimeline, now: datetime) -> datetime | None:
     """The start of the inactive period the case is in at `now`, if any."""
     for period in case.statuses:
-        if not period.status.is_active and period.start <= now and (period.end is None or period.end > now):
+        if period.status in _INACTIVE and period.start <= now and (period.end is None or period.end > now):
             return period.start
     return None
 
 
-def _pauses(statuses: Iterable[StatusPeriod], pausing: frozenset[CaseStatus], now: datetime) -> tuple[Pause, ...]:
-    # Periods still open at `now`, or that end later than `now`, are open pauses as of now.
-    return tuple(
-        Pause(p.start, p.end if p.end is not None and p.end <= now else None)
-        for p in statuses
-        if p.start <= now and (p.status in pausing or not p.status.is_active)
-    )
+def _now(now: datetime) -> _Instant:
+    return (now, epoch_us(now))
+
+
+def _periods(statuses: Iterable[StatusPeriod], now_us: int) -> tuple[_Period, ...]:
+    """The periods begun by `now`, in microseconds, converted once per case (not once per clock); a period that
+    ends after `now` is still open as of now."""
+    found = []
+    for period in statuses:
+        low = epoch_us(period.start)
+        if low <= now_us:
+            high = None if period.end is None else epoch_us(period.end)
+            inactive = period.status in _INACTIVE
+            found.append((period.status, inactive, low, None if high is None or high > now_us else high))
+    return tuple(found)
+
+
+def _pauses(periods: Iterable[_Period], pausing: frozenset[CaseStatus]) -> list[_Pause]:
+    """The periods that pause a clock paused by the statuses `pausing` (inactive ones pause every clock)."""
+    return [(low, high) for status, inactive, low, high in periods if inactive or status in pausing]
+
+
+def _pauses_us(pauses: Iterable[Pause]) -> list[_Pause]:
+    return [(epoch_us(p.start), None if p.end is None else epoch_us(p.end)) for p in pauses]
 
 
 _Gap = tuple[int, int | None]  # a pause as business positions; None: not over yet
+_NO_GAPS: Sequence[_Gap] = ()
 
 
-def _gaps(counting: BusinessCalendar, pauses: Iterable[Pause], p_start: int) -> list[_Gap]:
+def _gaps(position: Callable[[int], int], pauses: Iterable[_Pause], p_start: int) -> list[_Gap]:
     """Pauses as business positions from `p_start` on, sorted and joined; an open pause swallows the rest."""
-    position = counting.business_position
-    raw = [(max(position(p.start), p_start), None if p.end is None else position(p.end)) for p in pauses]
+    raw = [(max(position(low), p_start), None if high is None else position(high)) for low, high in pauses]
     joined: list[_Gap] = []
     for low, high in sorted(raw, key=lambda gap: gap[0]):
         if high is not None and high <= low:
@@ -371,17 +453,10 @@ def _due(
 
 
 def _target_us(span: Span, calendar: BusinessCalendar, start: datetime) -> int:
-    if span.fixed is not None:
-        return span.fixed // _US
-    return calendar.business_days_duration(start, span.amount) // _US
+    if span.fixed_us is not None:
+        return span.fixed_us
+    return calendar.working_days_us(epoch_us(start), span.amount)
 
 
 def _td(us: int) -> timedelta:
     return timedelta(0, 0, us)
-
-
-def _earlier(a: datetime | None, b: datetime | None) -> datetime | None:
-    """The earlier of two ends, None meaning "not yet"."""
-    if a is None or b is None:
-        return b if a is None else a
-    return min(a, b)

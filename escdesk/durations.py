@@ -48,6 +48,7 @@ class Span:
     # Derived once (plain attributes, not properties): the clocks read them thousands of times a board refresh.
     business: bool = field(init=False, repr=False, compare=False)  # counts only the calendar's open time
     fixed: timedelta | None = field(init=False, repr=False, compare=False)  # None for working days ("bd")
+    fixed_us: int | None = field(init=False, repr=False, compare=False)  # `fixed` in microseconds
 
     def __post_init__(self) -> None:
         if self.amount < 0:
@@ -55,6 +56,7 @@ class Span:
         per = _FIXED_MINUTES.get(self.unit)
         object.__setattr__(self, "business", self.unit.business)
         object.__setattr__(self, "fixed", None if per is None else timedelta(minutes=self.amount * per))
+        object.__setattr__(self, "fixed_us", None if per is None else self.amount * per * 60_000_000)
 
     def __str__(self) -> str:
         return f"{self.amount}{self.unit.value}"

@@ -71,6 +71,21 @@ def pending(notices: Iterable[Notice], now: datetime) -> list[Notice]:
     return sorted(latest.values(), key=lambda n: (n.show_at, n.case_id, n.clock.value))
 
 
+def overdue_now(
+    views: Iterable[CaseClockView], calendars: Mapping[str, BusinessCalendar], now: datetime
+) -> list[Notice]:
+    """The overdue notices to show at `now`, one per case and clock (for the board's count). Only cases with an
+    overdue running clock can have one, so the others are skipped before any notice is built; a case on a
+    calendar the policy no longer has is skipped too (its clocks are re-evaluated under the new policy)."""
+    late = [
+        view
+        for view in views
+        if view.calendar in calendars
+        and any(r.stopped_at is None and r.due_at is not None and r.overdue for r in view.readings)
+    ]
+    return [n for n in pending(build_notices(late, calendars), now) if n.kind is NoticeKind.OVERDUE]
+
+
 def _due_soon_at(reading: ClockReading, calendar: BusinessCalendar) -> datetime | None:
     """A quarter of the target (at most DUE_SOON_MAX) before the due time; None when that is before the start."""
     assert reading.due_at is not None

@@ -19,7 +19,8 @@ from escdesk import __version__, paths
 from escdesk.clock import SystemClock
 from escdesk.connect import open_database
 from escdesk.errors import EscDeskError
-from escdesk.policy import PolicyError, default_policy
+from escdesk.policy import PolicyError
+from escdesk.policy_store import load_effective_policy
 from escdesk.settings import Settings
 from resources import resource_path
 from ui.calendars_view import install_calendars_action
@@ -87,7 +88,16 @@ def _actor() -> str:
 
 
 def make_context() -> DeskContext:
-    return DeskContext(settings=Settings.load(), clock=SystemClock(), policy=default_policy(), actor=_actor())
+    """The user's policy file when it is valid, else the default (a broken file is named in a notice)."""
+    effective = load_effective_policy()
+    return DeskContext(
+        settings=Settings.load(),
+        clock=SystemClock(),
+        policy=effective.policy,
+        actor=_actor(),
+        policy_file=effective.source,
+        policy_notice=effective.notice,
+    )
 
 
 def create_desk(
@@ -98,7 +108,9 @@ def create_desk(
     window = MainWindow(context.policy, context.clock.now, state_file)
     controller = DeskController(context, window, interactive=not screenshot, opener=opener)
     ExportController(controller)  # parented to the controller: its menu actions live as long as the desk
-    install_calendars_action(window, context.policy.clocks)
+    install_calendars_action(window, controller)
+    if context.policy_notice is not None:
+        window.show_notice(context.policy_notice, error=True)
     return window, controller
 
 

@@ -1,11 +1,13 @@
 """View > Calendars…: every business calendar of the policy, its hours, time zone, the holidays in force and which
-cases run on it. Read-only: the list in force is always visible (DESIGN.md: nothing is added silently); editing
-it, and the `holidays` package proposing a country's list for the user to confirm, come later.
+cases run on it. The list in force is always visible (DESIGN.md: nothing is added silently); "Edit…" opens the
+calendar editor (ui.calendar_editor) on the chosen calendar, and the view shows the saved policy afterwards.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -13,7 +15,13 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTreeWidget, QT
 
 from escdesk.calendars import WEEKDAYS, BusinessCalendar
 from escdesk.policy_clocks import CalendarRule, ClockPolicy
+from ui.calendar_editor import edit_calendar
 from ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from ui.controller import DeskController
+
+_CALENDAR_NAME = Qt.ItemDataRole.UserRole  # on a calendar's top-level item
 
 
 def hours_lines(calendar: BusinessCalendar) -> list[str]:
@@ -51,20 +59,28 @@ def rule_text(rule: CalendarRule) -> str:
 
 
 class CalendarsDialog(QDialog):
-    """The policy's calendars as a tree: one entry per calendar, its details beneath."""
+    """The policy's calendars as a tree: one entry per calendar, its details beneath; Edit… edits the chosen one
+    (when an `edit` callback is given: it gets the calendar's name and a function that shows the saved policy)."""
 
-    def __init__(self, clocks: ClockPolicy, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        clocks: ClockPolicy,
+        parent: QWidget | None = None,
+        edit: Callable[[str, Callable[[ClockPolicy], None]], object] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("calendarsDialog")
         self.setWindowTitle("Business calendars")
         self.tree = QTreeWidget(self)
         self.tree.setHeaderHidden(True)
-        numbered = list(enumerate(clocks.rules, start=1))
-        for calendar in clocks.calendars.values():
-            self._add(calendar, [f"rule {i}: {rule_text(r)}" for i, r in numbered if r.calendar == calendar.name])
-        self.tree.expandAll()
+        self._edit = edit
+        self.show_policy(clocks)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        self.edit_button = buttons.addButton("Edit…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.edit_button.setObjectName("editCalendar")
+        self.edit_button.setEnabled(edit is not None)
+        self.edit_button.clicked.connect(self.edit_selected)
         note = QLabel("A case runs on the calendar of the first rule that matches it; rules are tried in order.", self)
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -77,8 +93,35 @@ class CalendarsDialog(QDialog):
         self.setMinimumSize(char * 40, line * 12)
         self.resize(char * 70, line * 30)
 
+    def show_policy(self, clocks: ClockPolicy) -> None:
+        """Show these calendars (again, after an edit was saved), keeping the chosen one chosen."""
+        chosen = self.selected_calendar()
+        self.tree.clear()
+        numbered = list(enumerate(clocks.rules, start=1))
+        for calendar in clocks.calendars.values():
+            self._add(calendar, [f"rule {i}: {rule_text(r)}" for i, r in numbered if r.calendar == calendar.name])
+        self.tree.expandAll()
+        tops = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        again = next(
+            (t for t in tops if t is not None and t.data(0, _CALENDAR_NAME) == chosen), tops[0] if tops else None
+        )
+        if again is not None:
+            self.tree.setCurrentItem(again)
+
+    def selected_calendar(self) -> str | None:
+        item = self.tree.currentItem()
+        while item is not None and item.parent() is not None:
+            item = item.parent()
+        return None if item is None else item.data(0, _CALENDAR_NAME)
+
+    def edit_selected(self) -> None:
+        name = self.selected_calendar()
+        if self._edit is not None and name is not None:
+            self._edit(name, self.show_policy)
+
     def _add(self, calendar: BusinessCalendar, used_by: list[str]) -> None:
         top = QTreeWidgetItem(self.tree, [f"{calendar.name} · {calendar.time_zone}"])
+        top.setData(0, _CALENDAR_NAME, calendar.name)
         sections = (
             ("Hours", hours_lines(calendar)),
             ("Holidays", holiday_lines(calendar)),
@@ -90,16 +133,20 @@ class CalendarsDialog(QDialog):
                 QTreeWidgetItem(section, [line])
 
 
-def install_calendars_action(window: MainWindow, clocks: ClockPolicy) -> QAction:
-    """Add View > Calendars… to the window (the dialog is opened modeless, parented to the window)."""
+def install_calendars_action(window: MainWindow, controller: DeskController) -> QAction:
+    """Add View > Calendars… to the window (the dialog is opened modeless, parented to the window); it shows the
+    controller's policy in force and edits it through the calendar editor."""
     action = QAction("&Calendars…", window)
     action.setObjectName("calendarsAction")
-    action.triggered.connect(lambda: _show(window, clocks))
+    action.triggered.connect(lambda: _show(window, controller))
     window.view_menu.addAction(action)
     return action
 
 
-def _show(window: MainWindow, clocks: ClockPolicy) -> None:
-    dialog = CalendarsDialog(clocks, window)
+def _show(window: MainWindow, controller: DeskController) -> None:
+    def edit(name: str, show: Callable[[ClockPolicy], None]) -> None:
+        edit_calendar(controller, name, dialog, lambda: show(controller.context.policy.clocks))
+
+    dialog = CalendarsDialog(controller.context.policy.clocks, window, edit)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per click, gone when closed
     dialog.show()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -21,6 +21,7 @@ from escdesk.clock_service import CaseClockView, ClockService
 from escdesk.connect import AskPassword, OpenedDatabase, open_database
 from escdesk.domain import CaseCard
 from escdesk.errors import DatabaseUnavailable
+from escdesk.notices import overdue_now
 from escdesk.policy import Policy
 from escdesk.services import CaseService
 from escdesk.settings import Settings
@@ -52,6 +53,8 @@ class DeskContext:
     clock: Clock
     policy: Policy
     actor: str
+    policy_file: Path | None = None  # the user's policy file in force; None: the shipped default
+    policy_notice: str | None = None  # why the user's policy file is not in force (shown once the window is up)
 
 
 @dataclass(frozen=True)
@@ -304,9 +307,24 @@ class DeskController(QObject):
             return
         self.tasks.run_db(loaded.clock_service.open_clocks, lambda clocks: self._clocks_ready(loaded, clocks))
 
+    def apply_policy(self, policy: Policy, policy_file: Path | None) -> None:
+        """Use `policy` from now on (a calendar was edited and saved) and re-evaluate every open case's clocks:
+        nothing computed from the policy is stored, so the due times move at once (issue 5, T5)."""
+        self.context = replace(self.context, policy=policy, policy_file=policy_file, policy_notice=None)
+        loaded = self._loaded
+        if loaded is None or self.tasks.is_closed:
+            return
+        loaded.service.policy = policy  # plain attribute writes: a task already running keeps the policy it read
+        loaded.clock_service.policy = policy
+        self.tasks.run_db(
+            loaded.clock_service.open_clocks, lambda clocks: self._clocks_ready(loaded, clocks), self._clocks_error
+        )
+
     def _clocks_ready(self, loaded: _Loaded, clocks: dict[str, CaseClockView]) -> None:
         if loaded is self._loaded:
             self.window.board.set_clocks(clocks)
+            calendars, now = self.context.policy.clocks.calendars, self.context.clock.now()
+            self.window.show_overdue(len(overdue_now(clocks.values(), calendars, now)))
             self.clocks_updated.emit(len(clocks))
 
     def _clocks_error(self, exc: BaseException) -> None:

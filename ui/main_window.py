@@ -160,6 +160,10 @@ class MainWindow(QMainWindow):
         self.count_label.setText(text.count_text(len(cards), "open case"))
         self.stack.setCurrentWidget(self._board_page)
 
+    def show_overdue(self, count: int) -> None:
+        """The number of overdue clocks shown now (re-counted at each clock evaluation) joins the summary line."""
+        self.board_summary.setText(text.board_summary(self.board.cards(), count))
+
     @property
     def showing_board(self) -> bool:
         return self.stack.currentWidget() is self._board_page

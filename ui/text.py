@@ -119,8 +119,9 @@ def card_accessible_text(card: CaseCard, now: datetime, clocks: CaseClockView | 
     )
 
 
-def board_summary(cards: Iterable[CaseCard]) -> str:
-    """'40 open cases · $12.3M ARR at risk · 6 S1 · 9 not acknowledged' for the board's header."""
+def board_summary(cards: Iterable[CaseCard], overdue: int = 0) -> str:
+    """'40 open cases · $12.3M ARR at risk · 6 S1 · 9 not acknowledged · 3 clocks overdue' for the board's header
+    (`overdue`: the overdue notices shown now, escdesk.notices.overdue_now)."""
     cards = list(cards)
     parts = [f"{count_text(len(cards), 'open case')}", f"{short_amount(total_at_risk(cards))} ARR at risk"]
     s1 = sum(1 for card in cards if card.severity.value == "S1")
@@ -129,6 +130,8 @@ def board_summary(cards: Iterable[CaseCard]) -> str:
     unacknowledged = sum(1 for card in cards if card_status(card) == "Not acknowledged")
     if unacknowledged:
         parts.append(f"{unacknowledged} not acknowledged")
+    if overdue:
+        parts.append(f"{count_text(overdue, 'clock')} overdue")
     return " · ".join(parts)
 
 

@@ -74,6 +74,8 @@ def test_a_card_with_an_overdue_ack_says_so_in_red(qtbot: QtBot, tmp_path: Path,
     assert index.data(ClockTextRole) == "Ack overdue 4 h 30 m"
     assert index.data(ClockStateRole) is ClockState.OVERDUE
     assert "Clocks: Ack overdue 4 h 30 m (24/7 calendar)" in index.data(Qt.ItemDataRole.ToolTipRole)
+    # The overdue notices shown now (S1: urgent, not held): the acknowledgement and the 4 h ceiling at L3.
+    assert window.board_summary.text().endswith(" · 2 clocks overdue")
     overdue = _red_pixels(_paint(window, model))
 
     model.set_clocks({})  # the same card without its clock line (the S1 chip and stripe stay red)

@@ -10,7 +10,7 @@ import pytest
 
 from escdesk.clock_service import CaseClockView, compute_open_clocks
 from escdesk.clocks import ClockKind
-from escdesk.notices import Notice, NoticeKind, build_notices, pending
+from escdesk.notices import Notice, NoticeKind, build_notices, overdue_now, pending
 from escdesk.policy import Policy, default_policy, parse_policy
 from escdesk.store.clock_rows import ClockCaseRow
 from resources import resource_path
@@ -87,3 +87,14 @@ def test_met_and_paused_clocks_give_no_notices(paused_status: str) -> None:
     kinds = {n.clock for n in build_notices([view], policy.clocks.calendars)}
     assert ClockKind.ACKNOWLEDGE not in kinds  # met
     assert not kinds & {ClockKind.UPDATE, ClockKind.RESOLUTION, ClockKind.CEILING}  # paused while waiting
+
+
+def test_overdue_now_counts_the_overdue_notices_to_show_held_to_business_hours() -> None:
+    policy = policy_with(elapsed_ack_on_na)
+    saturday = FRIDAY_1704_NY + 12 * 60 * MIN
+    found = overdue_now(views(policy, saturday, ("s3", "S3"), ("s1", "S1")), policy.clocks.calendars, saturday)
+    # S1's acknowledgement and 4 h ceiling are shown at once; S3's acknowledgement waits for Monday.
+    assert [(n.case_id, n.clock) for n in found] == [("s1", ClockKind.ACKNOWLEDGE), ("s1", ClockKind.CEILING)]
+    monday = overdue_now(views(policy, MONDAY_0900_NY, ("s3", "S3")), policy.clocks.calendars, MONDAY_0900_NY)
+    assert [(n.case_id, n.kind) for n in monday] == [("s3", NoticeKind.OVERDUE)]
+    assert overdue_now(views(policy, FRIDAY_1304_NY, ("s3", "S3")), {}, FRIDAY_1304_NY) == []  # calendar unknown
