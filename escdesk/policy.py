@@ -28,6 +28,7 @@ from escdesk.checklist import (
 )
 from escdesk.domain import ArrBand, CaseType, FunctionalRole, Level, Severity
 from escdesk.durations import parse_span
+from escdesk.json_shapes import expect_list, expect_object
 from escdesk.policy_clocks import ClockPolicy, parse_clock_policy
 
 POLICY_FORMAT = "escdesk-policy"
@@ -100,20 +101,11 @@ class Policy:
 
 
 def _object(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise PolicyError(f"{where}: expected a JSON object, got {_json_kind(value)}")
-    return value
+    return expect_object(value, where, PolicyError)
 
 
 def _list(value: Any, where: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise PolicyError(f"{where}: expected a JSON list, got {_json_kind(value)}")
-    return value
-
-
-def _json_kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
-    return names.get(type(value), "a number")
+    return expect_list(value, where, PolicyError)
 
 
 def _require(data: Any, key: str, where: str) -> Any:

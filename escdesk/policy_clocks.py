@@ -25,6 +25,8 @@ from escdesk.calendars import BusinessCalendar
 from escdesk.clocks import ClockKind, ClockTargets
 from escdesk.domain import CaseStatus, Pace, Severity
 from escdesk.durations import Span, parse_span
+from escdesk.json_shapes import expect_list as _list
+from escdesk.json_shapes import expect_object as _object
 
 if TYPE_CHECKING:
     from escdesk.policy import SeverityDef
@@ -175,19 +177,7 @@ def _span(text: str | None, where: str) -> Span | None:
         raise ValueError(f"{where}: {exc}") from None
 
 
-# -- small JSON helpers (the same messages as escdesk.policy's) ---------------------------------------------------
-
-
-def _object(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ValueError(f"{where}: expected a JSON object")
-    return value
-
-
-def _list(value: Any, where: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise ValueError(f"{where}: expected a JSON list")
-    return value
+# -- small JSON helpers --------------------------------------------------------------------------------------------
 
 
 def _field(data: dict[str, Any], key: str, where: str) -> Any:
