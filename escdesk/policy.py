@@ -317,6 +317,11 @@ def parse_policy(data: dict[str, Any], source: str = "policy") -> Policy:
 
 
 def load_policy(path: Path) -> Policy:
+    return parse_policy(read_policy_data(path), str(path))
+
+
+def read_policy_data(path: Path) -> dict[str, Any]:
+    """The JSON object of a policy file, unchecked; PolicyError names the file and what is wrong with it."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -325,7 +330,7 @@ def load_policy(path: Path) -> Policy:
         raise PolicyError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
     if not isinstance(data, dict):
         raise PolicyError(f"{path}: a policy file holds a JSON object")
-    return parse_policy(data, str(path))
+    return data
 
 
 @cache

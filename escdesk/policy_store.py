@@ -3,8 +3,10 @@
 The user's file lives in the config folder (`policy.json`) and holds a whole policy, written by the calendar
 editor from the policy in force with one calendar changed. A file that cannot be used (unreadable, not JSON, a
 field wrong) never stops the app: the default is used instead and the notice says which file and which field, so
-the person can fix or delete it. Nothing computed from the policy is stored, so a saved change (a holiday added,
-hours changed) takes effect at the next clock evaluation of every open case (issue 5, T5).
+the person can fix or delete it. A file written by an older EscDesk lacks the sections added since (the rules,
+say): those come from the shipped default, so an upgrade never leaves a user without them. Nothing computed from
+the policy is stored, so a saved change (a holiday added, hours changed) takes effect at the next clock
+evaluation of every open case (issue 5, T5).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 from escdesk.calendars import BusinessCalendar
 from escdesk.paths import config_dir
-from escdesk.policy import Policy, PolicyError, default_policy, load_policy, parse_policy
+from escdesk.policy import Policy, PolicyError, default_policy, parse_policy, read_policy_data
 
 USER_POLICY_NAME = "policy.json"
 
@@ -44,7 +46,7 @@ def load_effective_policy(path: Path | None = None) -> EffectivePolicy:
     if not path.exists():
         return EffectivePolicy(default_policy(), None)
     try:
-        return EffectivePolicy(load_policy(path), path)
+        return EffectivePolicy(parse_policy(_with_default_sections(read_policy_data(path)), str(path)), path)
     except PolicyError as exc:
         notice = f"Your policy file could not be used, so EscDesk uses its default policy. {exc}"
         return EffectivePolicy(default_policy(), None, notice)
@@ -53,10 +55,22 @@ def load_effective_policy(path: Path | None = None) -> EffectivePolicy:
 def policy_data(effective: EffectivePolicy) -> dict[str, Any]:
     """The JSON data of the policy in force, to edit: the user's file, or the shipped default."""
     if effective.source is not None:
-        return _read_json(effective.source)
+        return _with_default_sections(read_policy_data(effective.source))
+    return _default_data()
+
+
+def _default_data() -> dict[str, Any]:
     from resources import resource_path
 
-    return _read_json(resource_path("policy", "default.json"))
+    return read_policy_data(resource_path("policy", "default.json"))
+
+
+def _with_default_sections(data: dict[str, Any]) -> dict[str, Any]:
+    """The user's data with every top-level section it lacks taken from the shipped default.
+
+    Editors write whole policies, so a missing section is one this user's file predates, never one they removed."""
+    missing = {key: value for key, value in _default_data().items() if key not in data}
+    return {**data, **missing} if missing else data
 
 
 def with_calendar(data: dict[str, Any], calendar: BusinessCalendar) -> dict[str, Any]:
@@ -88,13 +102,3 @@ def save_user_policy(data: dict[str, Any], path: Path | None = None) -> Policy:
         Path(temporary).unlink(missing_ok=True)
         raise
     return policy
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PolicyError(f"{path}: cannot read the policy file ({exc})") from exc
-    if not isinstance(data, dict):
-        raise PolicyError(f"{path}: a policy file holds a JSON object")
-    return data

@@ -49,6 +49,18 @@ def test_a_saved_user_policy_is_loaded_instead_of_the_default() -> None:
     assert [p.name for p in user_policy_path().parent.iterdir()] == ["policy.json"]  # no temporary file left
 
 
+def test_a_user_file_from_an_older_version_gets_the_sections_added_since() -> None:
+    """A file saved before a section existed (the checklist, here) is not left without it after an upgrade."""
+    older = {k: v for k, v in with_calendar(_default_data(), _with_christmas()).items() if k != "checklist_variants"}
+    user_policy_path().parent.mkdir(parents=True, exist_ok=True)
+    user_policy_path().write_text(json.dumps(older), encoding="utf-8")
+    effective = load_effective_policy()
+    assert effective.source == user_policy_path() and effective.notice is None
+    assert effective.policy.checklist_variants == default_policy().checklist_variants
+    assert effective.policy.clocks.calendars[EMEA].holidays[0].name == "Christmas Day"  # the user's part kept
+    assert policy_data(effective)["checklist_variants"] == _default_data()["checklist_variants"]
+
+
 def test_with_calendar_keeps_everything_else_and_leaves_the_data_alone() -> None:
     data = _default_data()
     changed = with_calendar(data, _with_christmas())
