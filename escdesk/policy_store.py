@@ -24,6 +24,8 @@ from escdesk.paths import config_dir
 from escdesk.policy import Policy, PolicyError, default_policy, parse_policy, read_policy_data
 
 USER_POLICY_NAME = "policy.json"
+# Every policy file EscDesk ever wrote has these; the sections added later may be missing from an older file.
+FIRST_SECTIONS = ("format", "format_version", "name", "version", "levels", "arr_bands", "severities", "starting_level")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +68,13 @@ def _default_data() -> dict[str, Any]:
 
 
 def _with_default_sections(data: dict[str, Any]) -> dict[str, Any]:
-    """The user's data with every top-level section it lacks taken from the shipped default.
+    """The user's data with the later sections it lacks taken from the shipped default.
 
-    Editors write whole policies, so a missing section is one this user's file predates, never one they removed."""
+    Editors write whole policies, so a missing later section is one this user's file predates, never one they
+    removed. A file without one of the sections every policy file has had is broken, not older: left as it is, so
+    loading it names the missing field."""
+    if any(key not in data for key in FIRST_SECTIONS):
+        return data
     missing = {key: value for key, value in _default_data().items() if key not in data}
     return {**data, **missing} if missing else data
 
