@@ -33,7 +33,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from escdesk.zones import find_zone
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_MINUTES = 24 * 60
@@ -240,7 +242,10 @@ class BusinessCalendar:
         if not isinstance(listed, list | tuple):
             raise ValueError(f"{label}: 'holidays' must be a list of dates")
         holidays = tuple(_parse_holiday(raw, f"{label}: holidays[{i}]") for i, raw in enumerate(listed))
-        return cls(str(data["time_zone"]), week, holidays, name)
+        zone = data["time_zone"]
+        if not isinstance(zone, str):
+            raise ValueError(f"{label}: time_zone: expected an IANA name like 'Europe/Berlin', got {zone!r}")
+        return cls(zone, week, holidays, name)
 
     def to_dict(self) -> dict[str, Any]:
         hours: str | dict[str, list[str]] = (
@@ -484,10 +489,10 @@ class BusinessCalendar:
 
 
 def _zone(key: str, label: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(key)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValueError(f"{label}: unknown time zone {key!r} (expected an IANA name like 'Europe/Berlin')") from None
+    zone = find_zone(key)
+    if zone is None:
+        raise ValueError(f"{label}: unknown time zone {key!r} (expected an IANA name like 'Europe/Berlin')")
+    return zone
 
 
 def _checked_week(week: Sequence[Iterable[WorkingRange]], label: str) -> tuple[tuple[WorkingRange, ...], ...]:
@@ -536,7 +541,10 @@ def _parse_hours(hours: Any, label: str) -> tuple[tuple[WorkingRange, ...], ...]
         for index in _day_keys(str(key).lower(), label):
             if week[index] is not None:
                 raise ValueError(f"{label}: hours: {WEEKDAYS[index]} is given twice")
-            texts = [ranges] if isinstance(ranges, str) else list(ranges)
+            if not isinstance(ranges, str | list):
+                wanted = "expected ranges like '09:00-17:00'"
+                raise ValueError(f"{label}: hours: {WEEKDAYS[index]}: {wanted}, got {ranges!r}")
+            texts = [ranges] if isinstance(ranges, str) else ranges
             try:
                 week[index] = tuple(WorkingRange.parse(str(t)) for t in texts)
             except ValueError as exc:

@@ -131,6 +131,8 @@ def _rule(raw: Any, calendars: Mapping[str, BusinessCalendar], where: str) -> Ca
     if unknown:
         raise ValueError(f"{where}: unknown field {unknown[0]!r} (a rule has 'calendar' and {', '.join(_CONDITIONS)})")
     name = _field(data, "calendar", where)
+    if not isinstance(name, str):
+        raise ValueError(f"{where}.calendar: expected a calendar's name, got {name!r}")
     if name not in calendars:
         raise ValueError(f"{where}.calendar: no calendar named {name!r} (defined: {', '.join(calendars)})")
     regions = data.get("region")

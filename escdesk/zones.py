@@ -14,14 +14,21 @@ LOCALTIME = Path("/etc/localtime")
 TIMEZONE_FILE = Path("/etc/timezone")
 
 
-def valid_zone(name: str | None) -> str | None:
-    if not name:
+def find_zone(name: object) -> ZoneInfo | None:
+    """The zone of an IANA name from a file or a person; None for anything else, never an exception.
+
+    zoneinfo turns a name into a file path, so odd input fails in odd ways: ValueError for '../x', OSError for a
+    name too long for a file name, TypeError for a non-string."""
+    if not isinstance(name, str) or not name:
         return None
     try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         return None
-    return name
+
+
+def valid_zone(name: str | None) -> str | None:
+    return name if find_zone(name) is not None else None
 
 
 def system_zone() -> str:

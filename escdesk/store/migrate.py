@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -15,7 +14,6 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError
 
 from escdesk.errors import DatabaseUnavailable, SchemaTooNew
-from escdesk.paths import backup_dir_for
 from escdesk.store.engine import DatabaseTarget
 
 
@@ -61,22 +59,13 @@ def _refuse_foreign_database(engine: Engine, target: DatabaseTarget) -> None:
 
 
 def backup_sqlite(path: Path, label: str) -> Path:
-    """A consistent copy through SQLite's online backup API (safe while another connection is open)."""
-    folder = backup_dir_for(path)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    destination = folder / f"{path.stem}-{label}-{stamp}.sqlite"
-    source = sqlite3.connect(path)
-    try:
-        copy = sqlite3.connect(destination)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
-    destination.chmod(0o600)
-    return destination
+    """A consistent copy through SQLite's online backup API (safe while another connection is open).
+
+    One implementation for every copy: escdesk.backups names, protects (0600) and prunes them.
+    """
+    from escdesk.backups import take_backup
+
+    return take_backup(path, label)
 
 
 def upgrade_database(engine: Engine, target: DatabaseTarget) -> MigrationResult:

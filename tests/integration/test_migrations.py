@@ -1,6 +1,7 @@
 """Upgrades on start: a copy is taken before any migration runs; a database from a newer EscDesk is refused untouched.
 
-db/ ends at revision 0003, so the upgrade tests run against a temporary copy of db/ with a throwaway 0004 on top.
+The upgrade tests run against a temporary copy of db/ with a throwaway revision on top: the shipped head plus one,
+chained on the real head, so the tests keep working as real migrations are added.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ NEXT_REVISION = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "{revision}"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -49,11 +50,16 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def use_scripts_with_0004(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> Path:
-    """Point the migrations at a copy of db/ that has one more revision."""
+SHIPPED_HEAD = migrate.head_revision()
+NEXT = f"{int(SHIPPED_HEAD) + 1:04d}"  # revisions are numbered 0001, 0002, ...
+
+
+def use_scripts_with_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> Path:
+    """Point the migrations at a copy of db/ that has one more revision (NEXT, on top of the shipped head)."""
     scripts = tmp_path / "db-next"
     shutil.copytree(Path(db.__file__).parent, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0004_test_only.py").write_text(NEXT_REVISION.format(body=body), encoding="utf-8")
+    source = NEXT_REVISION.format(revision=NEXT, head=SHIPPED_HEAD, body=body)
+    (scripts / "versions" / f"{NEXT}_test_only.py").write_text(source, encoding="utf-8")
 
     def config() -> Config:
         result = Config()
@@ -72,7 +78,7 @@ def database_at_head(
     new_outage: Callable[..., Any],
     sqlite_db: Path,
 ) -> Path:
-    """A closed database at the newest shipped revision (0003) holding one case."""
+    """A closed database at the newest shipped revision holding one case."""
     service.open_case(new_outage(make_customer()))
     opened.store.close()
     return sqlite_db
@@ -81,25 +87,25 @@ def database_at_head(
 def test_backup_is_taken_before_the_upgrade(
     database_at_head: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw_rows: RawRows
 ) -> None:
-    use_scripts_with_0004(tmp_path, monkeypatch, 'op.add_column("people", sa.Column("nickname", sa.String(50)))')
-    assert migrate.head_revision() == "0004"
+    use_scripts_with_next(tmp_path, monkeypatch, 'op.add_column("people", sa.Column("nickname", sa.String(50)))')
+    assert migrate.head_revision() == NEXT
 
     upgraded = open_database(resolve_target(database_at_head))
     upgraded.store.close()
 
     result = upgraded.migration
-    assert (result.from_revision, result.to_revision, result.changed) == ("0003", "0004", True)
-    assert raw_rows(database_at_head, "SELECT version_num FROM alembic_version") == [("0004",)]
+    assert (result.from_revision, result.to_revision, result.changed) == (SHIPPED_HEAD, NEXT, True)
+    assert raw_rows(database_at_head, "SELECT version_num FROM alembic_version") == [(NEXT,)]
     assert "nickname" in {row[1] for row in raw_rows(database_at_head, "PRAGMA table_info(people)")}
 
     backup = result.backup
     assert backup is not None and backup.is_file()
     assert backup.parent == database_at_head.parent / "backups"
-    assert backup.name.startswith(f"{database_at_head.stem}-before-0004-")
+    assert backup.name.startswith(f"{database_at_head.stem}-before-{NEXT}-")
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     assert stat.S_IMODE(backup.parent.stat().st_mode) == 0o700
     # The copy is the database as it was before the migration ran, with its data.
-    assert raw_rows(backup, "SELECT version_num FROM alembic_version") == [("0003",)]
+    assert raw_rows(backup, "SELECT version_num FROM alembic_version") == [(SHIPPED_HEAD,)]
     assert "nickname" not in {row[1] for row in raw_rows(backup, "PRAGMA table_info(people)")}
     assert raw_rows(backup, "SELECT count(*), min(number) FROM escalations") == [(1, 1001)]
     assert raw_rows(backup, "PRAGMA integrity_check") == [("ok",)]
@@ -120,8 +126,9 @@ def test_backup_happens_before_the_migration_code(database_at_head: Path, monkey
         assert len(backups) == 1, "the backup must exist before the migration runs"
         order.append("upgrade")
 
-    monkeypatch.setattr(migrate, "head_revision", lambda: "0004")
-    monkeypatch.setattr(migrate, "known_revisions", lambda: {"0001", "0002", "0003", "0004"})
+    monkeypatch.setattr(migrate, "head_revision", lambda: NEXT)
+    known = migrate.known_revisions() | {NEXT}
+    monkeypatch.setattr(migrate, "known_revisions", lambda: known)
     monkeypatch.setattr(migrate, "backup_sqlite", recording_backup)
     monkeypatch.setattr(migrate.command, "upgrade", recording_upgrade)
     opened = open_database(resolve_target(database_at_head))
@@ -133,7 +140,7 @@ def test_backup_happens_before_the_migration_code(database_at_head: Path, monkey
 def test_a_failing_migration_changes_nothing_and_names_the_backup(
     database_at_head: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw_rows: RawRows
 ) -> None:
-    use_scripts_with_0004(
+    use_scripts_with_next(
         tmp_path,
         monkeypatch,
         'op.add_column("people", sa.Column("nickname", sa.String(50)))\n    op.execute("SELECT * FROM no_such_table")',
@@ -141,23 +148,23 @@ def test_a_failing_migration_changes_nothing_and_names_the_backup(
     with pytest.raises(DatabaseUnavailable) as caught:
         open_database(resolve_target(database_at_head))
     message = str(caught.value)
-    assert f"cannot upgrade {database_at_head} to schema 0004" in message
+    assert f"cannot upgrade {database_at_head} to schema {NEXT}" in message
     assert "no such table: no_such_table" in message
     backups = list((database_at_head.parent / "backups").glob("*.sqlite"))
     assert len(backups) == 1
     assert str(backups[0]) in message
     # SQLite's DDL is transactional: the half-done upgrade was rolled back.
-    assert raw_rows(database_at_head, "SELECT version_num FROM alembic_version") == [("0003",)]
+    assert raw_rows(database_at_head, "SELECT version_num FROM alembic_version") == [(SHIPPED_HEAD,)]
     assert "nickname" not in {row[1] for row in raw_rows(database_at_head, "PRAGMA table_info(people)")}
 
 
 def test_the_cli_reports_the_upgrade(
     database_at_head: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    use_scripts_with_0004(tmp_path, monkeypatch, "pass")
+    use_scripts_with_next(tmp_path, monkeypatch, "pass")
     assert main(["migrate", "--db", str(database_at_head)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"upgraded {database_at_head} from 0003 to 0004; backup at ")
+    assert out.startswith(f"upgraded {database_at_head} from {SHIPPED_HEAD} to {NEXT}; backup at ")
     assert str(database_at_head.parent / "backups") in out
 
 

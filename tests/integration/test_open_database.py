@@ -22,6 +22,9 @@ from escdesk.store.engine import BUSY_TIMEOUT_MS, resolve_target
 from escdesk.store.migrate import head_revision
 from escdesk.store.models import CaseEventRow
 
+# The newest migration in db/versions: the last file's revision, so a new migration needs no edit here.
+HEAD = sorted(p.name for p in (Path(__file__).parents[2] / "db" / "versions").glob("0*.py"))[-1][:4]
+
 
 def pragma(store: Store, name: str) -> object:
     with store.engine.connect() as connection:
@@ -33,11 +36,11 @@ RawRows = Callable[..., list[tuple[Any, ...]]]
 
 def test_create_migrates_to_head(opened: OpenedDatabase, sqlite_db: Path, raw_rows: RawRows) -> None:
     assert opened.migration.from_revision is None
-    assert opened.migration.to_revision == head_revision() == "0003"
+    assert opened.migration.to_revision == head_revision() == HEAD
     assert opened.migration.changed
     assert opened.migration.backup is None  # nothing to back up in a new file
     assert opened.notices == []
-    assert raw_rows(sqlite_db, "SELECT version_num FROM alembic_version") == [("0003",)]
+    assert raw_rows(sqlite_db, "SELECT version_num FROM alembic_version") == [(HEAD,)]
     tables = {name for (name,) in raw_rows(sqlite_db, "SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"customers", "people", "escalations", "case_events", "checklist_items", "involvements"} <= tables
     assert raw_rows(sqlite_db, "SELECT next_number FROM case_counter") == [(1001,)]
@@ -112,7 +115,7 @@ def test_reopening_does_not_migrate_again(
     monkeypatch.setattr(command, "upgrade", no_upgrade)
     again = open_database(resolve_target(sqlite_db))
     try:
-        assert (again.migration.from_revision, again.migration.to_revision) == ("0003", "0003")
+        assert (again.migration.from_revision, again.migration.to_revision) == (HEAD, HEAD)
         assert not again.migration.changed
         assert again.migration.backup is None
         with again.store.read() as uow:
@@ -135,18 +138,18 @@ def test_reopening_keeps_the_file_mode_the_user_chose(opened: OpenedDatabase, sq
 
 def test_cli_init_migrate_and_cases(sqlite_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init", "--db", str(sqlite_db)]) == 0
-    assert capsys.readouterr().out.strip() == f"created {sqlite_db} (schema 0003)"
+    assert capsys.readouterr().out.strip() == f"created {sqlite_db} (schema {HEAD})"
     assert stat.S_IMODE(sqlite_db.stat().st_mode) == 0o600
 
     assert main(["migrate", "--db", str(sqlite_db), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
         "database": str(sqlite_db),
-        "from": "0003",
-        "to": "0003",
+        "from": HEAD,
+        "to": HEAD,
         "backup": None,
     }
     assert main(["migrate", "--db", str(sqlite_db)]) == 0
-    assert capsys.readouterr().out.strip() == f"{sqlite_db} is already at schema 0003"
+    assert capsys.readouterr().out.strip() == f"{sqlite_db} is already at schema {HEAD}"
 
     assert main(["cases", "--db", str(sqlite_db), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
