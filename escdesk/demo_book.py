@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from escdesk import demo_briefs, demo_cases
+from escdesk import demo_briefs, demo_cases, demo_signals
 from escdesk import demo_words as W
 from escdesk.demo_cases import VERSIONED, CaseContext, build_case
 from escdesk.demo_plans import plan_cases
@@ -47,6 +47,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "customer_external_ids": ("customer_id", "system", "external_id"),
     "health_scores": ("customer_id", "measured_on", "score", "source"),
     **demo_cases.COLUMNS,
+    **demo_signals.COLUMNS,
     **demo_briefs.COLUMNS,
 }  # fmt: skip
 SF_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from escdesk import demo_words as W
 from escdesk.demo_briefs import BriefInput, brief_rows
 from escdesk.demo_plans import CasePlan, SeededIds, Weighted
+from escdesk.demo_signals import signal_rows
 from escdesk.domain import (
     ArrBand,
     CaseStatus,
@@ -511,6 +512,8 @@ def build_case(ctx: CaseContext, plan: CasePlan) -> Rows:
     yield "case_events", case.events
     yield "involvements", involvements
     yield "checklist_items", checklist
+    # Last, from their own random streams: the rest of the demo stays as it was.
+    yield from signal_rows(case.id, plan.case_type, plan.drivers, plan.opened_at, case.owner.name)
     if plan.is_open:  # briefs are for open cases; at director level and above (demo_briefs decides)
         yield from brief_rows(_brief_input(case, level))
     ctx.previous[plan.account.id] = (plan.opened_at, plan.number)

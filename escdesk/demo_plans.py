@@ -42,11 +42,13 @@ T, P, B = CaseType, Pace, ArrBand
 SHOWCASE: tuple[tuple[CaseType, Severity, Pace, ArrBand, tuple[str, ...], CaseStatus], ...] = (
     (T.OUTAGE, Severity.S1, P.FAST, B.STRATEGIC, ("press",), S.ACKNOWLEDGED),
     (T.CHURN_THREAT, Severity.S1, P.SLOW_BURN, B.STRATEGIC, ("termination",), S.ACKNOWLEDGED),
-    (T.SECURITY, Severity.S1, P.FAST, B.ENTERPRISE, ("security",), S.ACKNOWLEDGED),
+    (T.SECURITY, Severity.S1, P.FAST, B.ENTERPRISE, ("security", "regulator"), S.ACKNOWLEDGED),
     (T.CONTRACT_LEGAL, Severity.S2, P.SLOW_BURN, B.ENTERPRISE, ("termination",), S.WAITING_ON_CUSTOMER),
     (T.HEALTH_DECLINE, Severity.S2, P.SLOW_BURN, B.ENTERPRISE, (), S.ACKNOWLEDGED),
     (T.PRODUCT_BUG, Severity.S1, P.FAST, B.SMB, (), S.OPEN),
     (T.FEATURE_GAP, Severity.S3, P.SLOW_BURN, B.MID_MARKET, (), S.ACKNOWLEDGED),
+    (T.DATA_LOSS, Severity.S1, P.FAST, B.ENTERPRISE, (), S.ACKNOWLEDGED),
+    (T.SUPPORT_EXPERIENCE, Severity.S3, P.FAST, B.MID_MARKET, (), S.OPEN),
 )
 # Crockford base32 (the ULID alphabet), two characters (10 bits) at a time.
 _PAIRS = tuple(a + b for a in "0123456789ABCDEFGHJKMNPQRSTVWXYZ" for b in "0123456789ABCDEFGHJKMNPQRSTVWXYZ")

@@ -30,6 +30,7 @@ from escdesk.domain import ArrBand, CaseType, FunctionalRole, Level, Severity
 from escdesk.durations import parse_span
 from escdesk.json_shapes import expect_list, expect_object
 from escdesk.policy_clocks import ClockPolicy, parse_clock_policy
+from escdesk.policy_rules import PolicyRulesError, RoleDef, RuleDef, parse_policy_rules
 
 POLICY_FORMAT = "escdesk-policy"
 
@@ -75,6 +76,8 @@ class Policy:
     checklist: tuple[ChecklistStepDef, ...]  # the default template (escdesk.checklist)
     clocks: ClockPolicy  # calendars, targets as spans, pauses (escdesk.policy_clocks)
     checklist_variants: tuple[ChecklistVariant, ...] = ()
+    roles: tuple[RoleDef, ...] = ()  # who rules may involve (escdesk.policy_rules)
+    rules: tuple[RuleDef, ...] = ()  # involvement, jump and ladder rules, validated at load
 
     def level_name(self, level: Level) -> str:
         return next(d.name for d in self.levels if d.level == level)
@@ -301,6 +304,10 @@ def parse_policy(data: dict[str, Any], source: str = "policy") -> Policy:
     except ValueError as exc:
         raise PolicyError(str(exc)) from None
     checklist = _parse_checklist(_require(data, "checklist", source), f"{source}.checklist")
+    try:
+        rules = parse_policy_rules(data, source)
+    except PolicyRulesError as exc:  # the message names the rule; the file name leads it
+        raise PolicyError(f"{source}: {exc}") from None
     return Policy(
         name=str(_require(data, "name", source)),
         version=str(_require(data, "version", source)),
@@ -313,6 +320,8 @@ def parse_policy(data: dict[str, Any], source: str = "policy") -> Policy:
         checklist_variants=_parse_variants(
             data.get("checklist_variants", []), checklist, f"{source}.checklist_variants"
         ),
+        roles=rules.roles,
+        rules=rules.rules,
     )
 
 

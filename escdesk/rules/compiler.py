@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
-from escdesk.rules.leaves import fused
+from escdesk.rules.leaves import fact_getter, fused
 from escdesk.rules.operators import DATA, EAGER, ITERATING, resolve
 from escdesk.rules.semantics import less_than, loose_equal, truthy
 from escdesk.rules.validation import REF
@@ -71,16 +71,9 @@ def _is_rule(node: Any) -> bool:
 
 
 def _literal_var(path: Any, default: Any) -> Compiled:
-    """`var` with a literal path: a plain key is one dict lookup, the usual case for fact sets."""
-    if isinstance(path, str) and path and "." not in path:
-        key = path
-
-        def lookup(data: Any) -> Any:
-            if type(data) is dict:
-                return data.get(key, default)
-            return resolve(data, key, default)
-
-        return lookup
+    """`var` with a literal path: a plain or dotted string is dict lookups (the usual case for fact sets)."""
+    if isinstance(path, str) and path:
+        return fact_getter(path, default)
     return lambda data: resolve(data, path, default)
 
 
