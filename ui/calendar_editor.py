@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from escdesk.calendars import DAY_MINUTES, BusinessCalendar, Holiday, WorkingRange
+from escdesk.facts import FACT_CATALOGUE
 from escdesk.holiday_proposals import country_for_zone, propose_holidays
 from escdesk.policy import PolicyError
+from escdesk.policy_editing import prepare_save
 from escdesk.policy_store import EffectivePolicy, policy_data, save_user_policy, user_policy_path, with_calendar
 from ui.holidays_dialog import ProposeHolidaysDialog
 
@@ -220,10 +222,12 @@ def _save(controller: DeskController, editor: CalendarEditor, saved: Callable[[]
     target = user_policy_path()
     try:
         current = policy_data(EffectivePolicy(context.policy, context.policy_file))
-        policy = save_user_policy(with_calendar(current, editor.edited), target)
+        changed, _policy = prepare_save(with_calendar(current, editor.edited), FACT_CATALOGUE.keys())  # new version
+        policy = save_user_policy(changed, target)
     except (PolicyError, OSError) as exc:
         controller.window.show_notice(f"The calendar could not be saved: {exc}", error=True)
         return
     controller.apply_policy(policy, target)
-    controller.window.statusBar().showMessage(f"Calendar saved to {target}; clocks re-evaluated", 5000)
+    message = f"Calendar saved to {target} as policy version {policy.version}; clocks re-evaluated"
+    controller.window.statusBar().showMessage(message, 5000)
     saved()

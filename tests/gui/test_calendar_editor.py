@@ -92,6 +92,7 @@ def test_editing_a_calendar_saves_the_user_policy_and_moves_the_due_time(
     assert na["hours"]["mon"] == ["09:00-12:00", "13:00-17:00"]
     assert na["holidays"] == [{"date": "2026-03-02", "active": True, "name": "Founders' day"}]
     assert controller.context.policy_file == user_policy_path()
+    assert controller.context.policy.version == saved["version"] == f"{default_policy().version}-edit-1"  # a new one
     assert controller.context.policy.clocks.calendars[NA].holidays == (FOUNDERS_DAY,)
     # Opened Sunday night in New York: one working day of open time, Monday's, runs out at 17:00 Monday; with
     # Monday a holiday it is Tuesday's (the lunch break added on Monday no longer matters).
