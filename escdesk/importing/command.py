@@ -1,16 +1,23 @@
-"""`escdesk import FILE`: the report first, then the import only when nothing is wrong or the user said --yes."""
+"""`escdesk import [customers|tickets|health|cases] FILE`: the report first, then the import only when nothing is
+wrong or the user said --yes. The kind is optional (detected from the header) and, when given, keeps detection
+within that kind; `cases` reads an EscDesk case export back (escdesk.case_export)."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import getpass
 import json
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from escdesk.backups import backup_before
 from escdesk.errors import EscDeskError
-from escdesk.importing.report import FIRST_FEW, ImportReport
+from escdesk.importing.presets import ImportKind
+from escdesk.importing.report import FIRST_FEW, ImportReport, plural
 from escdesk.importing.run import ImportOptions, prepare_import, undo_last_import
 from escdesk.importing.values import DateOrder
 
@@ -18,10 +25,38 @@ if TYPE_CHECKING:
     from escdesk.connect import OpenedDatabase
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 1
+KINDS = (*(k.value for k in ImportKind), "cases")
+DbOption = Callable[[argparse.ArgumentParser, Any], None]
 
 
 class ImportArgumentError(EscDeskError):
     pass
+
+
+def add_import_arguments(imp: argparse.ArgumentParser, db_option: DbOption) -> None:
+    db_option(imp, argparse.SUPPRESS)
+    imp.add_argument("first", metavar="KIND", nargs="?", help=f"{'|'.join(KINDS)} (default: detected); or the FILE")
+    imp.add_argument("second", metavar="FILE", nargs="?", help="the CSV or XLSX file to import")
+    imp.add_argument("--preset", metavar="NAME", help="the export format (default: detected from the header)")
+    imp.add_argument("--mapping", metavar="NAME", help="a saved generic mapping instead of a preset")
+    imp.add_argument("--sheet", metavar="NAME", help="the worksheet of an XLSX workbook (default: the first)")
+    imp.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
+    imp.add_argument("--yes", action="store_true", help="import the good rows even if some rows are bad")
+    imp.add_argument("--json", action="store_true", help="print the report as JSON")
+    imp.add_argument("--candidates", action="store_true", help="list the escalation candidates the tickets raise")
+    imp.add_argument("--date-order", metavar="COLUMN=day|month", action="append", help="answer a date question")
+    imp.add_argument("--map-value", metavar="COLUMN:VALUE=OURS", action="append", help="map an unknown value")
+    imp.add_argument("--timezone", default="UTC", help="time zone of stamps without an offset (default UTC)")
+    imp.add_argument("--undo-last", action="store_true", help="undo the last import instead")
+
+
+def kind_and_file(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """`import FILE` (kind detected) or `import KIND FILE`."""
+    if args.second is not None:
+        if args.first not in KINDS:
+            raise ImportArgumentError(f"unknown kind {args.first!r}: use one of {', '.join(KINDS)}")
+        return args.first, args.second
+    return None, args.first
 
 
 def _date_orders(answers: list[str]) -> dict[str, DateOrder]:
@@ -45,8 +80,10 @@ def _value_maps(answers: list[str]) -> dict[str, dict[str, str]]:
     return maps
 
 
-def options_from(args: argparse.Namespace) -> ImportOptions:
+def options_from(args: argparse.Namespace, kind: str | None = None) -> ImportOptions:
     return ImportOptions(
+        kind=ImportKind(kind) if kind else None,
+        sheet=args.sheet,
         preset=args.preset,
         mapping=args.mapping,
         date_orders=_date_orders(args.date_order or []),
@@ -55,19 +92,34 @@ def options_from(args: argparse.Namespace) -> ImportOptions:
     )
 
 
-def _print(report: ImportReport, as_json: bool, status: str) -> None:
+def _print(report: ImportReport, as_json: bool, status: str, candidates: bool = False) -> None:
     if as_json:
         print(json.dumps({"status": status, **report.as_dict()}, indent=2, default=str))
-    else:
-        print(report.describe())
+        return
+    print(report.describe())
+    if candidates:
+        print(_candidate_lines(report))
+
+
+def _candidate_lines(report: ImportReport) -> str:
+    if not report.candidates:
+        return "no escalation candidates"
+    lines = [f"{plural(len(report.candidates), 'escalation candidate')} (open them from File > Import… in the app):"]
+    for number, c in enumerate(report.candidates, start=1):
+        tickets = ", ".join(c.tickets[:5]) + (" ..." if len(c.tickets) > 5 else "")
+        lines.append(f"  {number:>3}. {c.severity} {c.case_type} {c.customer_name}: {c.title} [{tickets}]")
+    return "\n".join(lines)
 
 
 def run_import_command(args: argparse.Namespace, open_db: Callable[[], OpenedDatabase]) -> int:
     if args.undo_last:
         return _undo(args, open_db)
-    if args.file is None:
+    kind, file = kind_and_file(args)
+    if file is None:
         raise ImportArgumentError("give the FILE to import (or --undo-last)")
-    prepared = prepare_import(Path(args.file), options_from(args))
+    if kind == "cases":
+        return _import_cases(args, Path(file), open_db)
+    prepared = prepare_import(Path(file), options_from(args, kind))
     report = prepared.report
     if report.questions or (report.bad_lines and not args.yes):
         _print(report, args.json, "refused")
@@ -78,11 +130,47 @@ def run_import_command(args: argparse.Namespace, open_db: Callable[[], OpenedDat
         if args.dry_run:
             result = prepared.dry_run(opened.store)
         else:
+            backup_before("import", opened.store.target)  # a copy to go back to (escdesk restore)
             result = prepared.apply(opened.store, include_good_rows_only=True)
+        proposed = None if args.dry_run else _slow_burn_proposals(opened)
     finally:
         opened.store.close()
-    _print(result, args.json, "dry-run" if args.dry_run else "imported")
+    _print(result, args.json, "dry-run" if args.dry_run else "imported", args.candidates)
+    if proposed and not args.json:
+        escalations = "escalation" if proposed == 1 else "escalations"
+        print(f"{proposed} slow-burn {escalations} proposed from the health histories: see them with `escdesk scan`")
     return EXIT_OK
+
+
+def _slow_burn_proposals(opened: OpenedDatabase) -> int:
+    """After an import, the slow-burn scan (issue 6): how many escalations it proposes; nothing is written."""
+    from escdesk.clock import SystemClock
+    from escdesk.policy_store import load_effective_policy
+    from escdesk.slow_burn_service import scan_after_import
+
+    policy = load_effective_policy().policy
+    return len(scan_after_import(opened.store, SystemClock(), policy, getpass.getuser()).proposals)
+
+
+def _import_cases(args: argparse.Namespace, path: Path, open_db: Callable[[], OpenedDatabase]) -> int:
+    from escdesk.case_export import import_cases
+    from escdesk.policy import default_policy
+
+    opened = open_db()
+    try:
+        if not args.dry_run:
+            backup_before("import", opened.store.target)
+        now = datetime.now(UTC)
+        report = import_cases(
+            opened.store, path, policy=default_policy(), actor=getpass.getuser(), now=now, dry_run=args.dry_run
+        )
+    finally:
+        opened.store.close()
+    if args.json:
+        print(json.dumps(dataclasses.asdict(report), indent=2, default=str))
+    else:
+        print(report.describe())
+    return EXIT_BAD_INPUT if report.bad_rows else EXIT_OK
 
 
 def _refusal(report: ImportReport) -> str:
@@ -91,9 +179,10 @@ def _refusal(report: ImportReport) -> str:
         return f"nothing imported: say the date order of {columns} with --date-order COLUMN=day|month"
     lines = ", ".join(str(n) for n in report.bad_lines[:FIRST_FEW])
     more = " ..." if len(report.bad_lines) > FIRST_FEW else ""
+    word = "line" if len(report.bad_lines) == 1 else "lines"
     return (
-        f"nothing imported: {len(report.bad_lines)} bad rows (lines {lines}{more}); fix them, map their values "
-        f"with --map-value, or give --yes to import the {report.good_rows} good rows only"
+        f"nothing imported: {plural(len(report.bad_lines), 'bad row')} ({word} {lines}{more}); fix them, map "
+        f"their values with --map-value, or give --yes to import the {plural(report.good_rows, 'good row')} only"
     )
 
 

@@ -8,20 +8,18 @@ is flagged in the report for the user to map (ImportOptions.value_maps), never d
 from __future__ import annotations
 
 import enum
-import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from escdesk.errors import EscDeskError
 from escdesk.importing.reading import TableShape
-from escdesk.paths import config_dir
 
 
 class ImportKind(enum.StrEnum):
     CUSTOMERS = "customers"
     TICKETS = "tickets"
+    HEALTH = "health"
+    OUTCOMES = "outcomes"
 
 
 CUSTOMER_FIELDS = ("external_id", "name", "arr", "mrr", "renewal_date", "segment", "region", "domain", "health_score")
@@ -41,7 +39,38 @@ TICKET_FIELDS = (
     "comments",
     "escalated",
 )
-DATE_FIELDS = frozenset({"renewal_date", "opened_at", "first_response_at", "resolved_at"})
+# A health history: one score per customer and day; or usage rows (RavenStack) the score is derived from.
+HEALTH_FIELDS = (
+    "customer_external_id",
+    "customer_name",
+    "measured_on",
+    "score",
+    "subscription_id",
+    "usage_count",
+    "error_count",
+)
+# Commercial outcomes (customer_outcomes): churned, renewed, downgraded on a date, with the ARR change.
+OUTCOME_FIELDS = ("customer_external_id", "customer_name", "occurred_on", "outcome", "arr_change", "reason")
+OUTCOME_WORDS = {
+    "churned": "churned",
+    "churn": "churned",
+    "cancelled": "churned",
+    "canceled": "churned",
+    "lost": "churned",
+    "renewed": "renewed",
+    "renewal": "renewed",
+    "won": "renewed",
+    "downgraded": "downgraded",
+    "downgrade": "downgraded",
+    "contraction": "downgraded",
+}
+FIELDS_OF = {
+    "customers": CUSTOMER_FIELDS,
+    "tickets": TICKET_FIELDS,
+    "health": HEALTH_FIELDS,
+    "outcomes": OUTCOME_FIELDS,
+}
+DATE_FIELDS = frozenset({"renewal_date", "opened_at", "first_response_at", "resolved_at", "measured_on", "occurred_on"})
 MULTI_FIELDS = frozenset({"labels", "comments"})
 
 TICKET_STATUSES = {
@@ -84,6 +113,7 @@ class Preset:
     columns: Mapping[str, tuple[str, ...]]
     signature: tuple[str, ...]
     label_separator: str | None = None  # Zendesk puts every tag in one cell, space-separated
+    fixed_outcome: str | None = None  # a churn-events file has no outcome column: every row is a churn
     companion: str | None = None  # RavenStack: subscriptions next to the accounts give the ARR
     statuses: Mapping[str, str] = field(default_factory=lambda: TICKET_STATUSES)
     priorities: Mapping[str, str] = field(default_factory=lambda: TICKET_PRIORITIES)
@@ -252,6 +282,54 @@ PRESETS: tuple[Preset, ...] = (
         ),
         signature=("ticket_id", "account_id", "submitted_at"),
     ),
+    Preset(
+        "health-history",
+        ImportKind.HEALTH,
+        "file",
+        _cols(
+            customer_external_id=("Account ID", "Customer ID", "GSID", "Company ID", "External ID"),
+            customer_name=("Account Name", "Name", "Company", "Customer"),
+            measured_on=("Date", "Measured On", "Score Date", "Snapshot Date"),
+            score=("Health Score", "Score", "Current Score"),
+        ),
+        signature=("Date", "Health Score"),
+    ),
+    Preset(
+        "ravenstack-usage",
+        ImportKind.HEALTH,
+        "ravenstack",
+        _cols(
+            subscription_id="subscription_id",
+            measured_on="usage_date",
+            usage_count="usage_count",
+            error_count="error_count",
+        ),
+        signature=("usage_id", "subscription_id", "usage_date"),
+        companion="ravenstack_subscriptions.csv",
+    ),
+    Preset(
+        "outcomes",
+        ImportKind.OUTCOMES,
+        "file",
+        _cols(
+            customer_external_id=("Account ID", "Customer ID", "External ID"),
+            customer_name=("Account Name", "Name", "Company"),
+            occurred_on=("Date", "Outcome Date", "Close Date"),
+            outcome=("Outcome", "Result"),
+            arr_change=("ARR Change", "Net ARR Change"),
+            reason=("Reason", "Churn Reason"),
+        ),
+        signature=("Outcome", "Date"),
+    ),
+    Preset(
+        "ravenstack-churn",
+        ImportKind.OUTCOMES,
+        "ravenstack",
+        _cols(customer_external_id="account_id", occurred_on="churn_date", reason="reason_code"),
+        signature=("churn_event_id", "account_id", "churn_date"),
+        companion="ravenstack_accounts.csv",
+        fixed_outcome="churned",
+    ),
 )
 
 
@@ -271,63 +349,23 @@ def preset_named(name: str) -> Preset:
 NOT_ON_THEIR_OWN = (
     (("subscription_id", "account_id", "arr_amount"), "RavenStack subscriptions are read with the accounts: import "
      "ravenstack_accounts.csv from the same folder and its ARR comes from the active subscriptions"),
-    (("usage_id", "subscription_id", "usage_date"), "RavenStack feature usage (a health history) is not imported yet"),
-    (("churn_event_id", "account_id", "churn_date"), "RavenStack churn events are not imported yet"),
 )  # fmt: skip
 
 
-def detect_preset(shape: TableShape) -> Preset:
-    """The matching preset with the longest signature: `Ticket ID` alone says less than four Freshdesk headers."""
+def detect_preset(shape: TableShape, kind: ImportKind | None = None) -> Preset:
+    """The matching preset with the longest signature: `Ticket ID` alone says less than four Freshdesk headers.
+    With `kind` (the user said `escdesk import tickets ...`) only presets of that kind are considered."""
     for signature, message in NOT_ON_THEIR_OWN:
         if all(shape.positions(name) for name in signature):
             raise UnknownFormat(message)
-    matching = [p for p in PRESETS if p.matches(shape)]
+    matching = [p for p in PRESETS if p.matches(shape) and kind in (None, p.kind)]
     if not matching:
         shown = ", ".join(shape.header[:8])
-        raise UnknownFormat(f"no preset recognises the columns ({shown} ...); give --preset or --mapping")
+        other = [p for p in PRESETS if p.matches(shape)]
+        if kind is not None and other:
+            best = max(other, key=lambda p: len(p.signature))
+            looks = f"{best.kind.value} ({best.name})"
+            raise UnknownFormat(f"the columns ({shown} ...) look like {looks}, not {kind.value}")
+        what = f"no {kind.value} preset" if kind is not None else "no preset"
+        raise UnknownFormat(f"{what} recognises the columns ({shown} ...); give --preset or --mapping")
     return max(matching, key=lambda p: len(p.signature))
-
-
-# -- generic mappings, saved by name ----------------------------------------------------------------------------
-
-MAPPING_NAME = re.compile(r"^[\w][\w .-]{0,59}$")
-
-
-def mappings_dir() -> Path:
-    return config_dir() / "import-mappings"
-
-
-def _mapping_path(name: str) -> Path:
-    if not MAPPING_NAME.match(name) or ".." in name:
-        raise UnknownFormat(f"invalid mapping name {name!r}: letters, digits, space, '.', '-', '_' only")
-    return mappings_dir() / f"{name}.json"
-
-
-def mapping_preset(name: str, kind: ImportKind, system: str, columns: Mapping[str, str]) -> Preset:
-    """A preset from a user's mapping {EscDesk field: source column}; refuses fields EscDesk does not know."""
-    known = CUSTOMER_FIELDS if kind is ImportKind.CUSTOMERS else TICKET_FIELDS
-    unknown = sorted(set(columns) - set(known))
-    if unknown:
-        raise UnknownFormat(f"mapping {name!r}: unknown fields {', '.join(unknown)}; known: {', '.join(known)}")
-    if "name" not in columns and kind is ImportKind.CUSTOMERS:
-        raise UnknownFormat(f"mapping {name!r}: a customer mapping needs a 'name' column")
-    return Preset(name, kind, system, {k: (v,) for k, v in columns.items()}, signature=tuple(columns.values()))
-
-
-def save_mapping(preset: Preset) -> Path:
-    path = _mapping_path(preset.name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"kind": preset.kind.value, "system": preset.system, "columns": {k: v[0] for k, v in preset.columns.items()}}
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    return path
-
-
-def load_mapping(name: str) -> Preset:
-    path = _mapping_path(name)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return mapping_preset(name, ImportKind(data["kind"]), str(data["system"]), dict(data["columns"]))
-    except FileNotFoundError:
-        raise UnknownFormat(f"no saved mapping {name!r} (looked in {mappings_dir()})") from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UnknownFormat(f"saved mapping {name!r} in {path} is damaged: {exc}") from None

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from escdesk.importing.presets import SOLVED_STATUSES, Preset
+from escdesk.importing.presets import OUTCOME_WORDS, SOLVED_STATUSES, Preset
 from escdesk.importing.reading import SourceRow, TableShape, split_structured
 from escdesk.importing.report import RowIssue
 from escdesk.importing.values import (
@@ -57,8 +57,46 @@ class TicketRecord:
 
 
 @dataclass
+class HealthRecord:
+    """One point of a health history, for the customer known by `customer_external_id` (else by name)."""
+
+    line: int
+    customer_external_id: str | None
+    customer_name: str | None
+    measured_on: date
+    score: int
+
+
+@dataclass
+class UsageRecord:
+    """One usage row (RavenStack): the health score is derived from many of them per account and month."""
+
+    line: int
+    subscription_id: str
+    measured_on: date
+    usage_count: int
+    error_count: int
+
+
+@dataclass
+class OutcomeRecord:
+    """A commercial outcome of a customer (customer_outcomes): churned, renewed or downgraded on a date."""
+
+    line: int
+    customer_external_id: str | None
+    customer_name: str | None
+    occurred_on: date
+    outcome: str
+    arr_change: Decimal
+    reason: str | None
+
+
+Record = CustomerRecord | TicketRecord | HealthRecord | UsageRecord | OutcomeRecord
+
+
+@dataclass
 class Converted:
-    record: CustomerRecord | TicketRecord | None
+    record: Record | None
     errors: list[RowIssue]
     warnings: list[RowIssue]
     unmapped: list[tuple[str, str]]
@@ -156,9 +194,14 @@ class RowConverter:
     def convert(self, row: SourceRow) -> Converted:
         cells = _Cells(self, row)
         self._check_width(cells)
+        warnings: list[RowIssue] = []
+        record: Record | None
         if self.preset.kind.value == "customers":
-            record: CustomerRecord | TicketRecord | None = self._customer(cells)
-            warnings: list[RowIssue] = []
+            record = self._customer(cells)
+        elif self.preset.kind.value == "health":
+            record = self._usage(cells) if "usage_count" in self.plan.found else self._health(cells)
+        elif self.preset.kind.value == "outcomes":
+            record = self._outcome(cells)
         else:
             record = self._ticket(cells)
             warnings = _contradictions(record, row.line) if isinstance(record, TicketRecord) else []
@@ -193,6 +236,47 @@ class RowConverter:
             domain=(cells.text("domain") or "").removeprefix("https://").removeprefix("www.").strip("/") or None,
             health_score=cells.parsed("health_score", _score),
         )
+
+    def _health(self, cells: _Cells) -> HealthRecord | None:
+        external_id, name = cells.text("customer_external_id"), cells.text("customer_name")
+        if external_id is None and name is None:
+            cells.fail("customer_external_id", "", "a health point needs the customer's id or name")
+        measured_on, score = cells.day("measured_on"), cells.parsed("score", _score)
+        if measured_on is None and not cells.errors:
+            cells.fail("measured_on", "", "a health point needs its date")
+        if score is None and not cells.errors:
+            cells.fail("score", "", "a health point needs its score")
+        if cells.errors or measured_on is None or score is None:
+            return None
+        return HealthRecord(cells.row.line, external_id, name, measured_on, score)
+
+    def _outcome(self, cells: _Cells) -> OutcomeRecord | None:
+        external_id, name = cells.text("customer_external_id"), cells.text("customer_name")
+        if external_id is None and name is None:
+            cells.fail("customer_external_id", "", "an outcome needs the customer's id or name")
+        occurred_on = cells.day("occurred_on")
+        if occurred_on is None and not cells.errors:
+            cells.fail("occurred_on", "", "an outcome needs its date")
+        outcome = self.preset.fixed_outcome or cells.choice("outcome", OUTCOME_WORDS, _listed(OUTCOME_WORDS))[0]
+        if outcome is None and not cells.errors:
+            cells.fail("outcome", "", "an outcome needs its kind (churned, renewed, downgraded)")
+        change = cells.parsed("arr_change", parse_amount)
+        if cells.errors or occurred_on is None or outcome is None:
+            return None
+        return OutcomeRecord(
+            cells.row.line, external_id, name, occurred_on, outcome, change or Decimal(0), cells.text("reason")
+        )
+
+    def _usage(self, cells: _Cells) -> UsageRecord | None:
+        subscription, measured_on = cells.text("subscription_id"), cells.day("measured_on")
+        count, errors = cells.parsed("usage_count", _count), cells.parsed("error_count", _count)
+        if subscription is None:
+            cells.fail("subscription_id", "", "a usage row needs its subscription")
+        if measured_on is None and not cells.errors:
+            cells.fail("measured_on", "", "a usage row needs its date")
+        if cells.errors or subscription is None or measured_on is None:
+            return None
+        return UsageRecord(cells.row.line, subscription, measured_on, count or 0, errors or 0)
 
     def _ticket(self, cells: _Cells) -> TicketRecord | None:
         external_id = cells.text("external_id")
@@ -245,6 +329,13 @@ def _score(text: str) -> int:
     if not 0 <= value <= 100:
         raise ValueError(f"a health score is 0-100, got {text!r}")
     return int(value.to_integral_value())
+
+
+def _count(text: str) -> int:
+    value = parse_amount(text)
+    if value < 0 or value != value.to_integral_value():
+        raise ValueError(f"a count is a whole number >= 0, got {text!r}")
+    return int(value)
 
 
 def _listed(words: Mapping[str, str]) -> str:

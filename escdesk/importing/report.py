@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from escdesk.importing.values import AmbiguousDates, MixedDates
 
+if TYPE_CHECKING:
+    from escdesk.importing.candidates import EscalationCandidate
+
 FIRST_FEW = 5
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 bad row`, `2 bad rows`: the summary reads as a sentence."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +50,7 @@ class ImportReport:
     preset: str
     encoding: str
     delimiter: str
+    sheet: str | None = None  # the worksheet read, for a workbook
     rows_read: int = 0
     bad_rows: list[RowIssue] = field(default_factory=list)
     warnings: list[RowIssue] = field(default_factory=list)
@@ -57,6 +66,7 @@ class ImportReport:
     links: Counter[str] = field(default_factory=Counter)
     proposals: list[LinkProposal] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    candidates: list[EscalationCandidate] = field(default_factory=list)  # tickets only, after a write
     applied: bool = False
     import_id: str | None = None
 
@@ -81,17 +91,18 @@ class ImportReport:
         return data
 
     def describe(self) -> str:
+        read_as = f"sheet {self.sheet!r}" if self.sheet is not None else f"delimiter {self.delimiter!r}"
         lines = [
-            f"{self.file_name}: {self.kind} ({self.preset}), {self.encoding}, delimiter {self.delimiter!r}",
-            f"{self.rows_read} rows read: {self.good_rows} good, {len(self.bad_lines)} bad",
+            f"{self.file_name}: {self.kind} ({self.preset}), {self.encoding}, {read_as}",
+            f"{plural(self.rows_read, 'row')} read: {self.good_rows} good, {len(self.bad_lines)} bad",
         ]
         if self.blank_rows:
-            lines.append(f"{self.blank_rows} blank rows skipped")
+            lines.append(f"{plural(self.blank_rows, 'blank row')} skipped")
         if self.footer:
             lines.append(f"footer ignored ({len(self.footer)} lines){self._footer_check()}")
         if self.applied or self.created or self.updated:
             state = "imported" if self.applied else "would import (dry run)"
-            left_out = f", {self.skipped} bad rows left out" if self.skipped else ""
+            left_out = f", {plural(self.skipped, 'bad row')} left out" if self.skipped else ""
             counts = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged{left_out}"
             lines.append(f"{state}: {counts}")
         lines += self.notes + self._detail_lines()
@@ -120,8 +131,10 @@ class ImportReport:
             lines.append(f"... and {len(self.bad_rows) - FIRST_FEW} more problems (--json lists them all)")
         if self.warnings:
             kinds = Counter(w.reason for w in self.warnings)
-            lines += [f"warning: {n} rows: {reason}" for reason, n in kinds.most_common()]
+            lines += [f"warning: {plural(n, 'row')}: {reason}" for reason, n in kinds.most_common()]
         if self.links:
             lines.append("tickets linked: " + ", ".join(f"{k} {n}" for k, n in sorted(self.links.items())))
         lines += [f"proposal: line {p.line} {p.organization!r} may be {p.customer_name!r}" for p in self.proposals[:5]]
+        if self.candidates:
+            lines.append(f"{plural(len(self.candidates), 'escalation candidate')} (--candidates lists them)")
         return lines

@@ -37,7 +37,7 @@ def count(db: Path) -> int:
 def test_bad_rows_without_yes_exit_1_and_name_them(db: Path, tickets: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", str(tickets), "--db", str(db)]) == 1
     captured = capsys.readouterr()
-    assert "1 bad rows (lines 5)" in captured.err and "--yes" in captured.err
+    assert "1 bad row (line 5)" in captured.err and "--yes" in captured.err
     assert "line 5, Priority = 'Blocker'" in captured.out
     assert count(db) == 0
 
@@ -92,3 +92,47 @@ def test_an_ambiguous_file_asks(db: Path, tmp_path: Path, capsys: pytest.Capture
     assert main(["import", str(path), "--db", str(db)]) == 1
     assert "--date-order" in capsys.readouterr().err
     assert main(["import", str(path), "--db", str(db), "--date-order", "Renewal=day"]) == 0
+
+
+def test_the_kind_is_said_or_detected(db: Path, tickets: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", "customers", str(tickets), "--db", str(db)]) == 1
+    assert "look like tickets (zendesk), not customers" in capsys.readouterr().err
+    assert main(["import", "widgets", str(tickets), "--db", str(db)]) == 1
+    assert "unknown kind 'widgets'" in capsys.readouterr().err
+    assert main(["import", "tickets", str(tickets), "--db", str(db), "--yes"]) == 0
+    assert "3 created" in capsys.readouterr().out and count(db) == 3
+
+
+def test_candidates_are_listed_after_a_ticket_import(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_bytes(b"Account ID,Name,Domain\r\nC-1,Acme,acme.example\r\n")
+    assert main(["import", "customers", str(accounts), "--db", str(db)]) == 0
+    path = tmp_path / "zendesk.csv"
+    path.write_bytes((HEADER + "9,Ann,ann@acme.example,Down,Open,Urgent,2026-03-01 10:00,,,escalated\r\n").encode())
+    capsys.readouterr()
+    assert main(["import", "tickets", str(path), "--db", str(db), "--candidates"]) == 0
+    out = capsys.readouterr().out
+    assert "1 escalation candidate (open them from File > Import… in the app):" in out
+    assert "1. S2 product_bug Acme: Escalated ticket: Down [zendesk:9]" in out
+    assert main(["import", "tickets", str(path), "--db", str(db), "--candidates", "--json"]) == 0
+    (candidate,) = json.loads(capsys.readouterr().out)["candidates"]
+    assert (candidate["customer_name"], candidate["tickets"]) == ("Acme", ["zendesk:9"])
+
+
+def test_an_xlsx_sheet_by_name(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import openpyxl  # type: ignore[import-untyped]
+
+    book = openpyxl.Workbook()
+    book.active.title = "Intro"
+    sheet = book.create_sheet("Accounts")
+    sheet.append(["Name", "ARR"])
+    sheet.append(["Acme", 1500.5])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    assert main(["import", str(path), "--db", str(db), "--sheet", "Nope"]) == 1
+    assert "no sheet 'Nope'; its sheets: Intro, Accounts" in capsys.readouterr().err
+    assert main(["import", "customers", str(path), "--db", str(db), "--sheet", "Accounts"]) == 0
+    out = capsys.readouterr().out
+    assert "book.xlsx: customers (customers), xlsx, sheet 'Accounts'" in out and "1 row read" in out

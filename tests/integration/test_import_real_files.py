@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from escdesk.connect import OpenedDatabase
 from escdesk.importing import ImportReport, prepare_import
 from escdesk.importing.presets import UnknownFormat
+from escdesk.importing.records import TicketRecord
 from escdesk.money import to_cents
 from escdesk.store import Store
 
@@ -62,16 +64,14 @@ def test_freshdesk_openpending_is_flagged_and_kept_for_mapping() -> None:
 
 def test_jira_keeps_all_five_labels() -> None:
     prepared = prepare_import(DATA / "jira_cloud_export_en_agile_project.csv")
-    labels = [r.record.labels for r in prepared.converted() if r.record is not None and len(r.record.labels) == 5]
+    tickets = [r.record for r in prepared.converted() if isinstance(r.record, TicketRecord)]
+    labels = [ticket.labels for ticket in tickets if len(ticket.labels) == 5]
     assert labels == [["deliverable-d2", "documentation", "iteration", "rubric", "testing"]]
 
 
-@pytest.mark.parametrize(
-    "name", ["ravenstack_subscriptions.csv", "ravenstack_feature_usage.csv", "ravenstack_churn_events.csv"]
-)
-def test_files_not_imported_on_their_own_say_why(name: str) -> None:
-    with pytest.raises(UnknownFormat, match="RavenStack"):
-        prepare_import(DATA / name)
+def test_subscriptions_are_not_imported_on_their_own_and_say_why() -> None:
+    with pytest.raises(UnknownFormat, match="RavenStack subscriptions are read with the accounts"):
+        prepare_import(DATA / "ravenstack_subscriptions.csv")
 
 
 def test_ravenstack_accounts_and_their_tickets(store: Store, sqlite_db: Path) -> None:
@@ -100,3 +100,29 @@ def test_ravenstack_accounts_without_subscriptions_say_so(tmp_path: Path) -> Non
     alone = tmp_path / "ravenstack_accounts.csv"
     alone.write_bytes((DATA / "ravenstack_accounts.csv").read_bytes())
     assert "no ravenstack_subscriptions.csv next to the file" in prepare_import(alone).report.describe()
+
+
+def test_every_file_imports_through_the_cli(
+    opened: OpenedDatabase, sqlite_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The RavenStack set as a multi-file import (accounts with ARR, tickets linked, usage as health, churn as
+    outcomes), then every helpdesk file; the counts each one states."""
+    from escdesk.cli import main
+
+    opened.store.close()
+    steps = [
+        (["customers", "ravenstack_accounts.csv"], "500 created"),
+        (["tickets", "ravenstack_support_tickets.csv", "--candidates"], "91 escalation candidates (open them"),
+        (["health", "ravenstack_feature_usage.csv"], "10182 created"),
+        (["outcomes", "ravenstack_churn_events.csv"], "599 created"),
+        (["tickets", "customer_support_tickets.csv"], "8469 created"),
+        (["tickets", "jira_cloud_export_en_agile_project.csv"], "68 created"),
+        (["tickets", "freshdesk_tickets_export_sample.csv", "--yes"], "44 created, 0 updated, 0 unchanged, 1 bad row"),
+    ]
+    for args, expected in steps:
+        kind, name, *rest = args
+        assert main(["import", kind, str(DATA / name), "--db", str(sqlite_db), *rest]) == 0, name
+        assert expected in capsys.readouterr().out, name
+    with sqlite3.connect(sqlite_db) as connection:
+        assert connection.execute("SELECT count(*) FROM customer_outcomes WHERE kind = 'churned'").fetchone() == (599,)
+        assert connection.execute("SELECT count(DISTINCT customer_id) FROM health_scores").fetchone()[0] > 400

@@ -6,15 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from escdesk.importing.presets import (
-    ImportKind,
-    UnknownFormat,
-    detect_preset,
-    load_mapping,
-    mapping_preset,
-    mappings_dir,
-    save_mapping,
-)
+from escdesk.importing.mappings import load_mapping, mapping_preset, mappings_dir, save_mapping
+from escdesk.importing.presets import ImportKind, UnknownFormat, detect_preset
 from escdesk.importing.reading import TableShape
 
 

@@ -98,9 +98,19 @@ def test_a_jira_comment_splits_on_the_first_two_semicolons_only() -> None:
 def test_empty_and_binary_files_are_refused_with_a_reason(tmp_path: Path) -> None:
     with pytest.raises(UnreadableFile, match="empty"):
         open_table(write(tmp_path, b"\r\n\r\n", "empty.csv"))
-    with pytest.raises(UnreadableFile, match="XLSX is not supported yet"):
+    with pytest.raises(UnreadableFile, match="not an Excel workbook"):
         open_table(write(tmp_path, b"PK\x03\x04\x00\x00\xff\xfe", "book.xlsx"))
     with pytest.raises(UnreadableFile, match="NUL"):
         open_table(write(tmp_path, b"a,b\n\x00\x01,2\n", "odd.csv"))
     with pytest.raises(UnreadableFile, match="does not exist"):
         open_table(tmp_path / "missing.csv")
+
+
+def test_carriage_return_only_line_ends_are_read(tmp_path: Path) -> None:
+    """Old Mac and some Excel exports end lines with a lone CR; the header and the rows read like any other."""
+    path = write(tmp_path, b"Name,ARR\rAcme,100\rBeta,200\r", "mac.csv")
+    shape = open_table(path)
+    assert shape.header == ("Name", "ARR")
+    assert [(row.line, row.cells) for row in iter_rows(path, shape)] == [(2, ("Acme", "100")), (3, ("Beta", "200"))]
+    with pytest.raises(UnreadableFile, match="empty"):
+        open_table(write(tmp_path, b"\r\x01", "odd.csv"))
