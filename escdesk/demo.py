@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError
 
 from escdesk.connect import AskPassword, open_database
 from escdesk.demo_book import COLUMNS, FIRST_CASE_NUMBER, generate
+from escdesk.demo_outcomes import write_demo_outcomes
 from escdesk.errors import EscDeskError
 from escdesk.store import Store
 from escdesk.store.engine import DatabaseTarget, resolve_target
@@ -46,6 +47,7 @@ TABLE_ORDER = (
     "health_scores",
     "escalations",
     "escalation_tickets",
+    "escalation_flags",
     "case_events",
     "involvements",
     "checklist_items",
@@ -184,6 +186,7 @@ def _fill(connection: Connection, spec: DemoSpec) -> Counter[str]:
     for table, rows in generate(spec):
         writer.add(table, rows)
     writer.flush()
+    write_demo_outcomes(connection, spec)  # renewals and churn at past renewal dates (issue 9)
     counter = TABLES["case_counter"]
     next_number = FIRST_CASE_NUMBER + writer.counts["escalations"]
     bumped = connection.execute(update(counter).where(counter.c.id == 1).values(next_number=next_number))

@@ -14,7 +14,10 @@ Definitions (issue 9, DESIGN.md section 4 "Metrics"):
   the case's resolution, else its closure, else now.
 - update cadence: the intervals from the acknowledgement to the first customer contact, between contacts, and
   from the last contact to the resolution (or closure); a contact either way counts (as on the board, T2/T3).
-  The interval still running on an active case counts only once it is already over the cadence.
+  An interval is within the cadence when it ends by the previous anchor plus the cadence counted on the case's
+  calendar the way its unit says ("4bh" in working hours, "1bd" to the same hour the next working day, "1h"
+  elapsed), as the checklist's update step counts it. The interval still running on an active case counts only
+  once it is already over the cadence.
 - checklist adherence: a step done at or before its due time (or with no due time) is on time, done after it is
   late, skipped is skipped; an open step is overdue once its due time has passed, else pending.
 """
@@ -22,10 +25,14 @@ Definitions (issue 9, DESIGN.md section 4 "Metrics"):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+
+from escdesk.calendars import BusinessCalendar
+from escdesk.checklist import add_offset
+from escdesk.durations import Span
 
 REESCALATION_WINDOW = timedelta(days=90)
 
@@ -42,11 +49,14 @@ def per_100(part: int, whole: int) -> float | None:
 
 def nearest_rank(values: Iterable[float], p: float) -> float | None:
     """The nearest-rank p-th percentile (0 < p <= 1): rank ceil(p * n) of the sorted values, 1-based."""
-    ordered = sorted(values)
+    return sorted_rank(sorted(values), p)
+
+
+def sorted_rank(ordered: Sequence[float], p: float) -> float | None:
+    """nearest_rank of values already in ascending order."""
     if not ordered:
         return None
-    rank = max(1, math.ceil(p * len(ordered)))
-    return ordered[rank - 1]
+    return ordered[max(1, math.ceil(p * len(ordered))) - 1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,18 +99,42 @@ def level_stays(entries: Sequence[tuple[datetime, str]], stop: datetime) -> list
 def update_intervals(
     acknowledged: datetime | None, contacts: Iterable[datetime], stop: datetime, *, active: bool, cadence: timedelta
 ) -> tuple[int, int]:
-    """(intervals counted, intervals within the cadence) for one case; `stop` is its resolution, closure or now."""
+    """(intervals counted, intervals within the cadence) for one case in elapsed time; `stop` is its resolution,
+    closure or now."""
+    return _intervals(acknowledged, contacts, stop, active, lambda start: start + cadence)
+
+
+def business_update_intervals(
+    acknowledged: datetime | None,
+    contacts: Iterable[datetime],
+    stop: datetime,
+    *,
+    active: bool,
+    cadence: Span,
+    calendar: BusinessCalendar,
+) -> tuple[int, int]:
+    """The same with the cadence counted on the case's calendar, the way the span's unit says."""
+    return _intervals(acknowledged, contacts, stop, active, lambda start: add_offset(cadence, calendar, start))
+
+
+def _intervals(
+    acknowledged: datetime | None,
+    contacts: Iterable[datetime],
+    stop: datetime,
+    active: bool,
+    due_after: Callable[[datetime], datetime],
+) -> tuple[int, int]:
     if acknowledged is None:
         return 0, 0  # the update clock starts at the acknowledgement
     anchors = [acknowledged, *sorted(c for c in contacts if acknowledged < c < stop), stop]
     counted = within = 0
     for i in range(len(anchors) - 1):
-        length = anchors[i + 1] - anchors[i]
+        on_time = anchors[i + 1] <= due_after(anchors[i])
         running = active and i == len(anchors) - 2
-        if running and length <= cadence:
+        if running and on_time:
             continue  # not late yet: not known whether it will be
         counted += 1
-        within += length <= cadence
+        within += on_time
     return counted, within
 
 
@@ -137,3 +171,18 @@ def pareto(values: dict[str, int]) -> list[ParetoRow]:
         running += value
         rows.append(ParetoRow(key, value, ratio(value, total) or 0.0, ratio(running, total) or 0.0))
     return rows
+
+
+OUTCOME_DAYS = 180  # how long after an escalation a renewal or churn still counts as its outcome
+TOO_EARLY = "too_early"  # the N days have not passed and nothing is recorded yet
+NO_OUTCOME = "none_recorded"  # the N days passed with nothing recorded
+
+
+def outcome_after(opened_on: date, outcomes: Iterable[tuple[date, str]], days: int, today: date) -> str:
+    """The first outcome recorded from the escalation's opening day to `days` later (inclusive), by date then
+    kind; with none, "too_early" while that span is still running at `today`, else "none_recorded"."""
+    last = opened_on + timedelta(days=days)
+    within = sorted((on, kind) for on, kind in outcomes if opened_on <= on <= last and on <= today)
+    if within:
+        return within[0][1]
+    return TOO_EARLY if last >= today else NO_OUTCOME

@@ -4,6 +4,8 @@ the dashboard never carries 60,000 ids. Each metric's conditions repeat the SQL 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
@@ -76,7 +78,11 @@ def _root_cause(scope: q.Scope, key: tuple[str, ...]) -> Conditions:
 
 
 def _outcome(scope: q.Scope, key: tuple[str, ...]) -> Conditions:
-    return scope.opened()
+    """Each escalated account's first case in the window (the outcome's anchor), of one band or all."""
+    firsts = q.first_cases(scope)
+    first = exists().where(firsts.c.customer_id == Escalation.customer_id, firsts.c.first == Escalation.opened_at)
+    band = [] if not key or key[0] == "all" else [*_band(scope, key)[-1:]]
+    return [*scope.opened(), first, *band]
 
 
 METRICS: dict[str, Callable[[q.Scope, tuple[str, ...]], Conditions]] = {
@@ -98,3 +104,36 @@ def drill_ids(session: Session, scope: q.Scope, drill: Drill, limit: int | None 
     if drill.metric not in METRICS:
         raise ValueError(f"no drill-down for metric {drill.metric!r}; known: {', '.join(METRICS)}")
     return q.case_ids(session, METRICS[drill.metric](scope, drill.key), limit)
+
+
+@dataclass(frozen=True, slots=True)
+class DrilledCase:
+    """One case behind a number, as a list shows it."""
+
+    id: str
+    reference: str  # ESC-1234
+    title: str
+    customer: str
+    severity: str
+    status: str
+    opened_at: datetime
+
+
+def drilled_cases(session: Session, scope: q.Scope, drill: Drill, limit: int | None = None) -> list[DrilledCase]:
+    """The cases behind a row with what a list shows of them, oldest first."""
+    ids = drill_ids(session, scope, drill, limit)
+    if not ids:
+        return []
+    e = Escalation
+    found = {
+        row.id: DrilledCase(
+            row.id, f"ESC-{row.number}", row.title, row.name or "", row.severity, row.status, row.opened_at
+        )
+        for chunk in (ids[i : i + 5000] for i in range(0, len(ids), 5000))
+        for row in session.execute(
+            select(e.id, e.number, e.title, Customer.name, e.severity, e.status, e.opened_at)
+            .outerjoin(Customer, Customer.id == e.customer_id)
+            .where(e.id.in_(chunk))
+        )
+    }
+    return [found[i] for i in ids if i in found]

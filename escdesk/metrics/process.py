@@ -3,14 +3,14 @@ checklist adherence, root-cause Pareto and outcomes. Tables from escdesk.store.m
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from escdesk.clocks import CONTINUOUS, target_duration
 from escdesk.domain import Level, Pace, Severity
-from escdesk.durations import parse_span
-from escdesk.metrics.definitions import pareto, ratio
+from escdesk.metrics.definitions import StepOutcome, pareto, ratio, sorted_rank
+from escdesk.metrics.facts import FactsReading, cadence_now, levels_now, step_counts
 from escdesk.metrics.rates import rounded
 from escdesk.metrics.tables import Cell, Drill, Row, Table
 from escdesk.money import from_cents
@@ -19,18 +19,36 @@ from escdesk.reports.portfolio import ROOT_CAUSE_NAMES
 from escdesk.store import metrics_sql as q
 
 HOUR = 3600.0
-_ANY_START = datetime(2026, 1, 5, tzinfo=UTC)  # on the always-open calendar every start gives the same length
 DURATION_NOTE = (
     "Elapsed hours (not business hours). Acknowledge: cases opened in the period; resolve: cases resolved in it. "
     "Percentiles are nearest-rank (the value of rank ceil(p x n)); the median of an even count is the lower middle."
 )
+Quantiles = dict[str, tuple[int, float | None, float | None, float]]
 
 
 def _hours(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / HOUR, 2)
 
 
-def _quantile_rows(measure: str, found: q.Quantiles) -> list[Row]:
+def quantiles(groups: dict[str, list[float]]) -> Quantiles:
+    """Group -> (n, median, p90, total), nearest-rank (each group sorted once, then picked from in order)."""
+    found = {}
+    for group, values in groups.items():
+        values.sort()
+        found[group] = (len(values), sorted_rank(values, 0.5), sorted_rank(values, 0.9), float(sum(values)))
+    return found
+
+
+def by_severity(pairs: Iterable[tuple[str, float]]) -> dict[str, list[float]]:
+    """Values grouped by severity, and all of them under "all"."""
+    groups: dict[str, list[float]] = defaultdict(list)
+    for severity, value in pairs:
+        groups[severity].append(value)
+        groups["all"].append(value)
+    return groups
+
+
+def _quantile_rows(measure: str, found: Quantiles) -> list[Row]:
     rows = []
     for key in [s.value for s in Severity] + ["all"]:
         n, p50, p90, _ = found.get(key, (0, None, None, 0.0))
@@ -38,41 +56,42 @@ def _quantile_rows(measure: str, found: q.Quantiles) -> list[Row]:
     return rows
 
 
-def clock_times(session: Session, scope: q.Scope) -> Table:
-    rows = _quantile_rows("acknowledge", q.time_to_acknowledge(session, scope))
-    rows += _quantile_rows("resolve", q.time_to_resolve(session, scope))
-    unacknowledged, unresolved = q.pending(session, scope)
+def clock_times(session: Session, scope: q.Scope, reading: FactsReading) -> Table:
+    lines = reading.lines
+    acked = ((c.severity, c.acknowledged_s - c.opened_s) for c in lines if c.acknowledged_s is not None)
+    rows = _quantile_rows("acknowledge", quantiles(by_severity(acked)))
+    rows += _quantile_rows("resolve", quantiles(by_severity(q.resolve_durations(session, scope))))
+    unacknowledged = sum(c.acknowledged_s is None for c in lines)
+    unresolved = sum(not c.resolved for c in lines)
     note = f"{DURATION_NOTE} Not yet acknowledged: {unacknowledged}; not yet resolved: {unresolved}."
     return Table("time_to_acknowledge_and_resolve", "Time to acknowledge and to resolve (hours)",
                  ("measure", "severity", "cases", "median_h", "p90_h"), tuple(rows), note)  # fmt: skip
 
 
-def time_at_level(session: Session, scope: q.Scope, policy: Policy) -> Table:
-    found = q.level_stays(session, scope)
+def time_at_level(reading: FactsReading, policy: Policy) -> Table:
+    groups: dict[str, list[float]] = defaultdict(list)
+    for line in reading.lines:
+        for code, seconds in levels_now(line, reading.now_s).items():
+            groups[code].append(seconds)
+    found = quantiles(groups)
     rows = []
     for level in Level:
         n, p50, p90, total = found.get(level.code, (0, None, None, 0.0))
         cells = (level.code, policy.level_name(level), n, _hours(total), _hours(p50), _hours(p90))
         rows.append(Row(cells, Drill("level", (level.code,))))
-    note = ("Stays at a level of the cases opened in the period: from entering it to the next level change, cut "
-            "at resolution, else closure, else now (elapsed hours).")  # fmt: skip
+    note = ("Time each case opened in the period spent at a level, over its stays there: from entering it to the "
+            "next level change, cut at resolution, else closure, else now (elapsed hours).")  # fmt: skip
     return Table("time_at_level", "Time at each level (hours)",
-                 ("level", "level_name", "stays", "total_h", "median_h", "p90_h"), tuple(rows), note)  # fmt: skip
+                 ("level", "level_name", "cases", "total_h", "median_h", "p90_h"), tuple(rows), note)  # fmt: skip
 
 
-def cadences(policy: Policy) -> dict[tuple[str, str], float]:
-    """Seconds per (severity, pace). Business units count as elapsed time here (a business day is 24 hours, as
-    in the weekly report's past weeks): the calendars run per case and would need every case's history."""
-    found = {}
-    for s in policy.severities:
-        for pace, text in ((Pace.FAST, s.update_fast), (Pace.SLOW_BURN, s.update_slow_burn)):
-            span = target_duration(parse_span(text), CONTINUOUS, _ANY_START)
-            found[(s.severity.value, pace.value)] = span.total_seconds()
-    return found
-
-
-def update_cadence(session: Session, scope: q.Scope, policy: Policy) -> Table:
-    found = q.update_cadence(session, scope, cadences(policy))
+def update_cadence(reading: FactsReading, policy: Policy) -> Table:
+    found: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for line in reading.lines:
+        counted, within = cadence_now(line, reading.now_s)
+        sums = found[(line.severity, line.pace)]
+        sums[0] += counted
+        sums[1] += within
     targets = {(s.severity.value, p.value): (s.update_fast if p is Pace.FAST else s.update_slow_burn)
                for s in policy.severities for p in Pace}  # fmt: skip
     rows = []
@@ -81,8 +100,9 @@ def update_cadence(session: Session, scope: q.Scope, policy: Policy) -> Table:
         cells = (severity, pace, target, counted, within, rounded(ratio(within, counted)))
         rows.append(Row(cells, Drill("cadence", (severity, pace))))
     note = ("Intervals from acknowledgement to the first customer contact (either way), between contacts, and to "
-            "resolution; a running interval counts once late. Elapsed time: a business day counts as 24 hours, "
-            "pauses are not taken out.")  # fmt: skip
+            "resolution, against the cadence counted on the case's calendar as its unit says (4bh: working "
+            "hours; 1bd: the same hour next working day; 1h: elapsed); a running interval counts once late. "
+            "Waiting on the customer does not pause it.")  # fmt: skip
     return Table(
         "update_cadence",
         "Update-cadence compliance",
@@ -92,13 +112,22 @@ def update_cadence(session: Session, scope: q.Scope, policy: Policy) -> Table:
     )
 
 
-def checklist_adherence(session: Session, scope: q.Scope) -> Table:
+_STEP_COLUMNS = (StepOutcome.ON_TIME, StepOutcome.LATE, StepOutcome.SKIPPED, StepOutcome.OVERDUE,
+                 StepOutcome.PENDING)  # fmt: skip
+
+
+def checklist_adherence(reading: FactsReading) -> Table:
+    counts: Counter[tuple[str, StepOutcome]] = Counter()
+    order: dict[str, int] = {}
+    for (key, position, outcome), n in step_counts(reading.step_groups, reading.now_s).items():
+        counts[(key, outcome)] += n
+        if position < order.get(key, position + 1):
+            order[key] = position
     rows = []
-    for key, position, on_time, late, skipped, overdue, pending in sorted(
-        q.checklist_outcomes(session, scope), key=lambda r: (r[1], r[0])
-    ):
+    for key in sorted(order, key=lambda k: (order[k], k)):
+        on_time, late, skipped, overdue, pending = (counts[(key, o)] for o in _STEP_COLUMNS)
         settled = on_time + late + skipped
-        cells = (key, position, on_time, late, skipped, overdue, pending, rounded(ratio(on_time, settled)))
+        cells = (key, order[key], on_time, late, skipped, overdue, pending, rounded(ratio(on_time, settled)))
         rows.append(Row(cells, Drill("checklist", (key,))))
     note = ("Steps of the cases opened in the period. On time: done by its due time (or none set); on-time share "
             "= on time / (on time + late + skipped).")  # fmt: skip
@@ -136,14 +165,3 @@ def root_cause_pareto(session: Session, scope: q.Scope) -> tuple[Table, Table]:
         _pareto_table("root_causes_by_count", "Root-cause Pareto by cases", counts, missing[0], money=False),
         _pareto_table("root_causes_by_arr", "Root-cause Pareto by account ARR", arr, missing[1], money=True),
     )
-
-
-def outcomes(session: Session, scope: q.Scope) -> Table:
-    accounts = q.escalated_accounts(session, scope)
-    rows = (
-        Row(("renewed", None)), Row(("churned", None)),
-        Row(("unknown", accounts), Drill("outcome")),
-    )  # fmt: skip
-    note = "The database records no renewal or churn outcome yet: every escalated account's outcome is unknown."
-    return Table("outcome_after_escalation", "Outcome after escalation (accounts)", ("outcome", "accounts"), rows,
-                 note)  # fmt: skip

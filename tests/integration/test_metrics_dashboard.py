@@ -32,6 +32,7 @@ from escdesk.cli import main
 from escdesk.domain import ArrBand
 from escdesk.ids import new_id
 from escdesk.metrics import Dashboard, Drill, compute_dashboard, drill_down, to_csv
+from escdesk.metrics.outcomes import OutcomeError, record_outcome
 from escdesk.store import Store
 from escdesk.store.models import CaseEventRow, ChecklistItem, Customer, Escalation, Person
 
@@ -253,9 +254,62 @@ def test_root_cause_pareto(dashboard: Dashboard, store: Store, book: dict[str, s
     assert drill_down(store, dashboard, Drill("root_cause", ("",))) == [book["c4"]]
 
 
-def test_outcomes_unknown(dashboard: Dashboard) -> None:
-    # No renewal or churn is recorded: the four escalated accounts (A, B, C, D) are all unknown.
-    assert rows(dashboard, "outcome_after_escalation") == [("renewed", None), ("churned", None), ("unknown", 4)]
+def test_outcomes_too_early_to_tell(dashboard: Dashboard) -> None:
+    # No outcome recorded, and 180 days after the first cases (2 Mar at the earliest) have not passed by 1 May.
+    table = {r[0]: r[2:] for r in rows(dashboard, "outcome_after_escalation")}
+    assert table["all"] == (4, 0, 0, 0, 0, 4, None, Decimal(0))
+    assert table["not_escalated"][:2] == (1, 0)  # E
+    assert table["SMB"][0] == 1 and table["STRAT"][-3] == 1
+
+
+def _record_outcomes(store: Store, book: dict[str, str]) -> None:
+    with store.read() as uow:
+        ids = {c.name: c.id for c in uow.session.query(Customer)}
+    record_outcome(store, ids["A"], "renewed", date(2026, 4, 1), arr_change=100_000, source="crm")
+    record_outcome(store, ids["B"], "churned", date(2026, 2, 20), arr_change=-300_000)  # before its escalation
+    record_outcome(store, ids["C"], "downgraded", date(2026, 4, 25), arr_change=-10_000)
+    record_outcome(store, ids["C"], "churned", date(2026, 4, 28), arr_change=-50_000)  # after the downgrade
+    record_outcome(store, ids["D"], "churned", date(2026, 4, 20), arr_change=-1)
+    record_outcome(store, ids["D"], "churned", date(2026, 4, 20), arr_change=-20_000)  # again: updates it
+
+
+def test_outcomes_after_escalation(store: Store, book: dict[str, str]) -> None:
+    # A (first case c1, 2 Mar) renewed 1 Apr; B churned 20 Feb, before its case (10 Mar): nothing since, and
+    # 10 Mar + 180 days is after now: too early. C (c4, 20 Mar) was downgraded 25 Apr, then churned: the first
+    # counts. D (c5, 15 Apr) churned 20 Apr (recorded twice, the second updating the first).
+    # Churn rate: 1 churned of 3 with an outcome = 0.3333; ARR change 100,000 - 10,000 - 20,000 = 70,000.
+    _record_outcomes(store, book)
+    dashboard = compute_dashboard(store, start=MARCH, end=APRIL, now=NOW)
+    assert rows(dashboard, "outcome_after_escalation") == [
+        ("SMB", "SMB", 1, 0, 0, 1, 0, 0, 1.0, Decimal(-20_000)),
+        ("MM", "Mid-market", 1, 0, 1, 0, 0, 0, 0.0, Decimal(-10_000)),
+        ("ENT", "Enterprise", 1, 0, 0, 0, 0, 1, None, Decimal(0)),
+        ("STRAT", "Strategic", 1, 1, 0, 0, 0, 0, 0.0, Decimal(100_000)),
+        ("all", "All bands", 4, 1, 1, 1, 0, 1, 0.3333, Decimal(70_000)),
+        # For comparison: E is the one live account without a case in March-April; nothing recorded for it.
+        ("not_escalated", "Not escalated (comparison)", 1, 0, 0, 0, 1, 0, None, Decimal(0)),
+    ]
+    assert drill_down(store, dashboard, Drill("outcome", ("SMB",))) == [book["c5"]]
+    # Each account's first case in the window: A's c1 (not c2), B's c3, C's c4, D's c5.
+    assert drill_down(store, dashboard, Drill("outcome", ("all",))) == [book[c] for c in ("c1", "c3", "c4", "c5")]
+    # A year later B's 180 days have passed with nothing recorded: none recorded.
+    later = compute_dashboard(store, start=MARCH, end=APRIL, now=datetime(2027, 1, 1, tzinfo=UTC))
+    assert rows(later, "outcome_after_escalation")[2][2:9] == (1, 0, 0, 0, 1, 0, None)
+    assert drill_down(store, dashboard, Drill("outcome", ("STRAT",))) == [book["c1"]]
+    # Within 30 days instead: C's downgrade (36 days after 20 Mar) no longer counts; A's renewal (30 days) does.
+    short = compute_dashboard(store, start=MARCH, end=APRIL, now=datetime(2027, 1, 1, tzinfo=UTC), outcome_days=30)
+    assert rows(short, "outcome_after_escalation")[1][2:9] == (1, 0, 0, 0, 1, 0, None)
+    assert rows(short, "outcome_after_escalation")[3][2:9] == (1, 1, 0, 0, 0, 0, 0.0)
+
+
+def test_a_single_case_outcome_and_a_bad_kind(store: Store, book: dict[str, str]) -> None:
+    _record_outcomes(store, book)
+    one = compute_dashboard(store, start=date(2026, 4, 15), end=date(2026, 4, 16), now=NOW)
+    assert rows(one, "outcome_after_escalation")[-2] == ("all", "All bands", 1, 0, 0, 1, 0, 0, 1.0, Decimal(-20_000))
+    # Not escalated on 15-16 Apr: A, B, C, E; A renewed 1 Apr, before the period: nothing recorded in it.
+    assert rows(one, "outcome_after_escalation")[-1][2:9] == (4, 0, 0, 0, 4, 0, None)
+    with pytest.raises(OutcomeError, match="unknown outcome"):
+        record_outcome(store, book["c1"], "lost", date(2026, 4, 1))
 
 
 def test_drill_down(dashboard: Dashboard, store: Store, book: dict[str, str]) -> None:
@@ -298,8 +352,12 @@ def test_empty_period(store: Store, book: dict[str, str]) -> None:
     assert rows(empty, "reescalation_by_month") == [("2025-06", 0, 0, None)]
     assert all(r[2:] == (0, None, None) for r in rows(empty, "time_to_acknowledge_and_resolve"))
     assert rows(empty, "checklist_adherence") == []
+    assert all(r[3:] == (0, 0, None) for r in rows(empty, "update_cadence"))
+    assert all(r[2:] == (0, 0.0, None, None) for r in rows(empty, "time_at_level"))
+    assert [r[2] for r in rows(empty, "escalation_rate_by_band")] == [0, 0, 0, 0]
+    assert rows(empty, "proactive_vs_reactive") == [("2025-06", 0, 0, None)]
     assert rows(empty, "root_causes_by_count") == []
-    assert rows(empty, "outcome_after_escalation")[-1] == ("unknown", 0)
+    assert rows(empty, "outcome_after_escalation")[-2] == ("all", "All bands", 0, 0, 0, 0, 0, 0, None, Decimal(0))
     for table in empty.tables:
         assert to_csv(table).startswith(",".join(table.columns))
 
@@ -341,3 +399,19 @@ def test_cli_metrics_text_for_one_band(
     out = capsys.readouterr().out
     assert out.startswith("Escalation metrics 2026-03-01 to 2026-04-30, band ENT")
     assert "2026-03,1,1,1.0,100.0,300000" in out
+
+
+def test_headline(store: Store, book: dict[str, str]) -> None:
+    from escdesk.metrics.summary import headline
+
+    _record_outcomes(store, book)
+    dashboard = compute_dashboard(store, start=MARCH, end=APRIL, now=NOW)
+    # April 40 per 100, March 75: average 57.5. Product defect 99.14% of the ARR. 1 churned of 3 known = 33%;
+    # E (not escalated) has no outcome: no comparison. Cadence: 3+1+2+2 = 8 intervals, 2+0+2+1 = 5 on time: 62%.
+    assert headline(dashboard) == (
+        "40.0 of every 100 accounts escalated in 2026-04 (period average 57.5); Product defect accounts for 99% of "
+        "the ARR behind closed cases; 33% of escalated accounts with a known outcome churned; 62% of customer "
+        "updates came on cadence."
+    )
+    empty = compute_dashboard(store, start=date(2025, 6, 1), end=date(2025, 6, 30), now=NOW)
+    assert headline(empty) == "No escalations in this period."

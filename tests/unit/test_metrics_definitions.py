@@ -159,3 +159,62 @@ def test_metrics_command_rejects_bad_dates() -> None:
         period(argparse.Namespace(from_date="2026-13-01", to_date=None), date(2026, 11, 20))
     with pytest.raises(EscDeskError, match="before"):
         period(argparse.Namespace(from_date="2026-05-01", to_date="2026-04-01"), date(2026, 11, 20))
+
+
+# -- update cadence in business time (a 9-to-5 weekday calendar in UTC) ------------------------------------------
+
+
+def _nine_to_five():  # type: ignore[no-untyped-def]
+    from escdesk.calendars import BusinessCalendar
+
+    return BusinessCalendar.from_dict({"name": "9-5", "time_zone": "UTC", "hours": {"mon-fri": ["09:00-17:00"]}})
+
+
+def test_business_cadence_skips_the_weekend() -> None:
+    from escdesk.durations import parse_span
+    from escdesk.metrics.definitions import business_update_intervals
+
+    calendar = _nine_to_five()
+    friday_15, monday_10, monday_16 = at(6, 15), at(9, 10), at(9, 16)  # 6 March 2026 is a Friday
+    # 4bh: Friday 15:00 + 2 h to closing, 2 h from Monday 09:00 = due Monday 11:00: the 10:00 contact is on
+    # time (67 elapsed hours would be late). From 10:00 + 4bh = 14:00: the 16:00 resolution is late. 2, 1.
+    assert business_update_intervals(friday_15, [monday_10], monday_16, active=False, cadence=parse_span("4bh"),
+                                     calendar=calendar) == (2, 1)  # fmt: skip
+    assert update_intervals(friday_15, [monday_10], monday_16, active=False, cadence=4 * H) == (2, 0)
+    # 1bd: the same hour the next working day: Monday 15:00, then Tuesday 10:00: both on time.
+    assert business_update_intervals(friday_15, [monday_10], monday_16, active=False, cadence=parse_span("1bd"),
+                                     calendar=calendar) == (2, 2)  # fmt: skip
+    # 1h is elapsed time even on this calendar: Friday 16:00 passed long before Monday. Both late.
+    assert business_update_intervals(friday_15, [monday_10], monday_16, active=False, cadence=parse_span("1h"),
+                                     calendar=calendar) == (2, 0)  # fmt: skip
+
+
+def test_business_cadence_of_an_active_case_counts_the_running_interval_once_late() -> None:
+    from escdesk.durations import parse_span
+    from escdesk.metrics.definitions import business_update_intervals
+
+    calendar, span = _nine_to_five(), parse_span("4bh")
+    # Running since the Monday 10:00 contact, due 14:00: at 13:00 not late yet (not counted), at 16:00 late.
+    assert business_update_intervals(at(6, 15), [at(9, 10)], at(9, 13), active=True, cadence=span,
+                                     calendar=calendar) == (1, 1)  # fmt: skip
+    assert business_update_intervals(at(6, 15), [at(9, 10)], at(9, 16), active=True, cadence=span,
+                                     calendar=calendar) == (2, 1)  # fmt: skip
+    # A single case never acknowledged has no interval; an empty history only the one to the stop.
+    assert business_update_intervals(None, [], at(9, 16), active=False, cadence=span, calendar=calendar) == (0, 0)
+    assert business_update_intervals(at(9, 9), [], at(9, 12), active=False, cadence=span, calendar=calendar) == (1, 1)
+
+
+def test_outcome_after_an_escalation() -> None:
+    from escdesk.metrics.definitions import NO_OUTCOME, TOO_EARLY, outcome_after
+
+    opened, today = date(2026, 3, 1), date(2026, 12, 1)
+    # The first outcome from the opening day to 180 days later counts (29 Aug 2026 is day 181: too late).
+    assert (
+        outcome_after(opened, [(date(2026, 6, 1), "churned"), (date(2026, 4, 1), "renewed")], 180, today) == "renewed"
+    )
+    assert outcome_after(opened, [(date(2026, 2, 28), "churned")], 180, today) == NO_OUTCOME  # before the case
+    assert outcome_after(opened, [(date(2026, 8, 28), "churned")], 180, today) == "churned"  # day 180
+    assert outcome_after(opened, [(date(2026, 8, 29), "churned")], 180, today) == NO_OUTCOME
+    # Nothing yet and the 180 days still running: too early to tell.
+    assert outcome_after(date(2026, 11, 1), [], 180, today) == TOO_EARLY
+    assert outcome_after(opened, [], 180, today) == NO_OUTCOME
