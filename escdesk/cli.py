@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from escdesk import __version__
+from escdesk.backup_command import add_backup_commands, run_backup, run_restore
 from escdesk.domain import CaseCard, Level
 from escdesk.errors import EscDeskError
+from escdesk.policy_command import add_policy_arguments, run_policy_command, run_prompts_command
+from escdesk.slow_burn_command import add_slow_burn_commands, run_people_command, run_scan_command
 
 if TYPE_CHECKING:
     from escdesk.connect import OpenedDatabase
@@ -106,22 +109,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_commands(commands)
     _add_metrics_command(commands)
     _add_import_command(commands)
+    _add_case_export_command(commands)
+    add_backup_commands(commands)
+    add_policy_arguments(commands, _db_option)
+    add_slow_burn_commands(commands, _db_option)
     return parser
 
 
 def _add_import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    imp = commands.add_parser("import", help="import customers or tickets from a CSV export (report first)")
-    _db_option(imp, argparse.SUPPRESS)
-    imp.add_argument("file", metavar="FILE", nargs="?", help="the CSV file to import")
-    imp.add_argument("--preset", metavar="NAME", help="the export format (default: detected from the header)")
-    imp.add_argument("--mapping", metavar="NAME", help="a saved generic mapping instead of a preset")
-    imp.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
-    imp.add_argument("--yes", action="store_true", help="import the good rows even if some rows are bad")
-    imp.add_argument("--json", action="store_true", help="print the report as JSON")
-    imp.add_argument("--date-order", metavar="COLUMN=day|month", action="append", help="answer a date question")
-    imp.add_argument("--map-value", metavar="COLUMN:VALUE=OURS", action="append", help="map an unknown value")
-    imp.add_argument("--timezone", default="UTC", help="time zone of stamps without an offset (default UTC)")
-    imp.add_argument("--undo-last", action="store_true", help="undo the last import instead")
+    from escdesk.importing.command import add_import_arguments  # the arguments live beside the command's body
+
+    imp = commands.add_parser("import", help="import customers, tickets, health or cases from CSV/XLSX (report first)")
+    add_import_arguments(imp, _db_option)
+
+
+def _add_case_export_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from escdesk.case_export import add_export_arguments
+
+    export = commands.add_parser("export", help="export cases to CSV (reads back with `escdesk import cases`)")
+    add_export_arguments(export, _db_option)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from escdesk.case_export import run_export_command
+
+    return run_export_command(args, lambda: _open(args))
 
 
 def _pdf_options(parser: argparse.ArgumentParser) -> None:
@@ -353,4 +365,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": _cmd_report,
     "metrics": _cmd_metrics,
     "import": _cmd_import,
+    "export": _cmd_export,
+    "backup": run_backup,
+    "restore": run_restore,
+    "policy": run_policy_command,
+    "prompts": lambda args: run_prompts_command(args, lambda: _open(args)),
+    "scan": lambda args: run_scan_command(args, lambda: _open(args)),
+    "people": lambda args: run_people_command(args, lambda: _open(args)),
 }

@@ -183,6 +183,8 @@ class CaseCard:
     checklist_total: int
     involvements_open: int
     version: int
+    health_score: int | None = None  # the customer's latest health score (None: none recorded)
+    health_change: int | None = None  # points gained or lost since the first score of the trend window
 
     @property
     def reference(self) -> str:
@@ -221,3 +223,4 @@ class NewCase:
     owner_id: str | None = None
     arr_at_risk: Decimal | None = None
     tickets: tuple[str, ...] = ()
+    source: str = "manual"  # who proposed it: "manual", an import, "slow_burn_scan" ...

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,6 +38,7 @@ from escdesk.store import Store, UnitOfWork
 from escdesk.store.models import CaseEventRow, ChecklistItem, Customer, Escalation, EscalationTicket
 
 MAX_TITLE = 300
+HEALTH_TREND_DAYS = 30  # a card's health trend: the latest score against the first one of the last 30 days
 _OPEN, _DONE, _SKIPPED = StepStatus.OPEN.value, StepStatus.DONE.value, StepStatus.SKIPPED.value
 
 
@@ -51,11 +52,11 @@ class CaseService:
     # -- queries ------------------------------------------------------------------------------------------------
     def open_cards(self) -> list[CaseCard]:
         with self.store.read() as uow:
-            return uow.cases.open_cards()
+            return uow.cases.open_cards(health_since=self._health_since())
 
     def card(self, case_id: str) -> CaseCard:
         with self.store.read() as uow:
-            card = uow.cases.card(case_id)
+            card = uow.cases.card(case_id, health_since=self._health_since())
         if card is None:
             raise NotFound(f"no case with id {case_id}")
         return card
@@ -124,6 +125,7 @@ class CaseService:
                 level_entered_at=now,
                 arr_at_risk_cents=at_risk,
                 policy_version=self.policy.version,
+                source=new.source,
                 version=1,
                 created_at=now,
                 updated_at=now,
@@ -169,6 +171,31 @@ class CaseService:
 
         return self._change(case_id, expected_version, apply)
 
+    def set_severity(self, case_id: str, severity: Severity, reason: str, expected_version: int) -> CaseCard:
+        """Re-grade an active case; its clocks follow the new severity's targets at the next evaluation. The
+        checklist keeps the dates it was given, as it keeps its template."""
+        reason = _required_reason(reason, "changing the severity")
+
+        def apply(uow: UnitOfWork, case: Escalation) -> None:
+            if not CaseStatus(case.status).is_active:
+                raise InvalidOperation(f"ESC-{case.number} is {case.status}; reopen it before changing its severity")
+            if case.severity == severity.value:
+                raise InvalidOperation(f"ESC-{case.number} is already {severity.value}")
+            before, case.severity = case.severity, severity.value
+            self._record(
+                uow, case, EventKind.SEVERITY_CHANGED, from_value=before, to_value=severity.value, reason=reason
+            )
+
+        return self._change(case_id, expected_version, apply)
+
+    def close_with_sign_off(self, case_id: str, signed_off_by: str, how: str, expected_version: int) -> CaseCard:
+        """Close with the customer's agreement: who agreed and how go into the history and onto the sign-off step;
+        the close starts the monitoring period (the follow-up step falls due 14 days later, 30 for slow-burn)."""
+        person, said = signed_off_by.strip(), how.strip()
+        if not person or not said:
+            raise InvalidOperation("closing needs the customer's sign-off: who agreed, and how (call, e-mail, meeting)")
+        return self.set_status(case_id, CaseStatus.CLOSED, f"Signed off by {person}: {said}", expected_version)
+
     def complete_step(self, case_id: str, step_key: str, note: str, expected_version: int) -> CaseCard:
         """Tick a step: by whom and when, with an optional note."""
 
@@ -208,6 +235,10 @@ class CaseService:
         return self._change(case_id, expected_version, apply)
 
     # -- helpers ------------------------------------------------------------------------------------------------
+    def _health_since(self) -> date:
+        """The start of the cards' health trend window (HEALTH_TREND_DAYS before today)."""
+        return (self.clock.now() - timedelta(days=HEALTH_TREND_DAYS)).date()
+
     def _change(self, case_id: str, expected_version: int, apply: Callable[[UnitOfWork, Escalation], None]) -> CaseCard:
         """Load, check the version the user saw, apply, bump the version, commit; or change nothing."""
         with self.store.uow() as uow:

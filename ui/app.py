@@ -16,17 +16,25 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from escdesk import __version__, paths
+from escdesk.backups import open_with_daily_backup
 from escdesk.clock import SystemClock
-from escdesk.connect import open_database
 from escdesk.errors import EscDeskError
+from escdesk.logs import configure_logging
 from escdesk.policy import PolicyError
 from escdesk.policy_store import load_effective_policy
 from escdesk.settings import Settings
 from resources import resource_path
+from ui.board_install import install_board_tools
 from ui.calendars_view import install_calendars_action
 from ui.controller import DeskContext, DeskController, Opener
+from ui.dashboard import install_dashboard_action
+from ui.directory_dialog import install_directory_action
 from ui.exports import ExportController
+from ui.import_wizard import install_import_action
 from ui.main_window import MainWindow
+from ui.rule_editor_action import install_policy_editors
+from ui.slow_burn_dialog import install_slow_burn_action
+from ui.workspace_dock import install_case_workspace
 
 # tests/benchmarks/bench.py sets this to time launch -> board shown from outside the process.
 STARTUP_MARKER_VARIABLE = "ESCDESK_STARTUP_MARKERS"
@@ -101,7 +109,7 @@ def make_context() -> DeskContext:
 
 
 def create_desk(
-    context: DeskContext, *, screenshot: bool = False, opener: Opener = open_database
+    context: DeskContext, *, screenshot: bool = False, opener: Opener = open_with_daily_backup
 ) -> tuple[MainWindow, DeskController]:
     """The main window and its controller. A screenshot run asks nothing and keeps no window state."""
     state_file = None if screenshot else paths.config_dir() / "window.ini"
@@ -109,6 +117,13 @@ def create_desk(
     controller = DeskController(context, window, interactive=not screenshot, opener=opener)
     ExportController(controller)  # parented to the controller: its menu actions live as long as the desk
     install_calendars_action(window, controller)
+    install_dashboard_action(window, controller)  # View > Dashboard (Ctrl+D)
+    install_directory_action(window, controller)  # Directory > People directory…
+    install_slow_burn_action(window, controller, daily=not screenshot)  # View > Slow-burn proposals…, daily scan
+    install_policy_editors(window, controller)  # Tools > Rules…, Tools > Checklist templates…
+    install_board_tools(window, controller, remember=not screenshot)
+    install_case_workspace(window, controller)  # the case dock beside the board, Case > New case… (Ctrl+N)
+    install_import_action(window, controller)  # File > Import…
     if context.policy_notice is not None:
         window.show_notice(context.policy_notice, error=True)
     return window, controller
@@ -130,6 +145,7 @@ def run_app(db: str | None, screenshot: Path | None) -> int:
     print the reason to stderr and exit 1.
     """
     choose_platform(screenshot)
+    configure_logging()  # warnings and errors to the user's log folder (escdesk.logs), never a password
     app = application()
     try:
         context = make_context()

@@ -11,14 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, QPalette, QPen
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, QPalette, QPen, QPixmap, QPixmapCache
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from escdesk.domain import CaseCard, CaseStatus, Pace, Severity
 from escdesk.policy import Policy
 from ui import text
-from ui.board_model import CardRole, ClockStateRole, ClockTextRole
+from ui.board_model import CardRole, ClockStateRole, ClockTextRole, GroupRole
 
 # (fill, text) per severity: S1 red, S2 orange, S3 amber, S4 grey; readable on light and dark backgrounds.
 SEVERITY_COLOURS = {
@@ -35,7 +35,10 @@ STATUS_COLOURS = {
 }
 # The clock line: overdue red (and bold), due within the hour amber, otherwise as quiet as the other details.
 CLOCK_COLOURS = {text.ClockState.OVERDUE: QColor("#c62828"), text.ClockState.DUE_SOON: QColor("#b26a00")}
+CARD_CACHE_KB = 96 * 1024
 MIN_CARD_CHARS = 22  # narrowest useful card, in average characters; cards stretch to the column's width
+HEALTH_COLOURS = {"falling": QColor("#c62828"), "rising": QColor("#2e7d32")}
+HEALTH_ALARM = 10  # a fall of this many points in the trend window is painted red (a smaller one stays quiet)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -52,6 +55,22 @@ def mix(a: QColor, b: QColor, amount: float) -> QColor:
 def advance(font: QFont, label: str) -> int:
     """Width of `label`, rounded up: QFontMetrics rounds down, and a rect that exact makes Qt elide the text."""
     return math.ceil(QFontMetricsF(font).horizontalAdvance(label)) + 1
+
+
+def health_text(card: CaseCard) -> str:
+    """'♥ 62 ↓14' (latest score, change over the trend window), '♥ 80' with no trend, '' with no score."""
+    if card.health_score is None:
+        return ""
+    change = card.health_change
+    if not change:
+        return f"♥ {card.health_score}" + (" →" if change == 0 else "")
+    return f"♥ {card.health_score} {'↑' if change > 0 else '↓'}{abs(change)}"
+
+
+def health_trend(card: CaseCard) -> str:
+    """'falling' (a drop of HEALTH_ALARM points or more), 'rising' (half that up), or 'steady'."""
+    change = card.health_change or 0
+    return "falling" if change <= -HEALTH_ALARM else "rising" if change >= HEALTH_ALARM // 2 else "steady"
 
 
 def is_dark(palette: QPalette) -> bool:
@@ -115,18 +134,26 @@ class CardMetrics:
         rows = max(self.bold_line, self.chip_height) + self.line + 4 * self.small_line
         return rows + 5 * self.gap + 2 * self.pad + self.margin
 
+    @property
+    def lane_height(self) -> int:
+        """The swimlane label painted above a group's first card."""
+        return self.small_line + 3 * self.gap + self.margin
+
 
 class CaseCardDelegate(QStyledItemDelegate):
     """Paints a CaseCard (from `CardRole`): severity chip and stripe, customer, reference, title, ARR band, pace,
     age and time at level, the next due SLA clock (`ClockTextRole`, coloured by `ClockStateRole`), status,
-    checklist progress and open involvements. Every card has the same size, so
-    views can use uniform item sizes."""
+    checklist progress, open involvements and the customer's health trend. Every card has the same size, so
+    views can use uniform item sizes; with swimlanes a group's first card is taller by the lane label above it
+    (`GroupRole`), painted here too, so grouping needs no other widget."""
 
     def __init__(self, policy: Policy, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._policy = policy
         self._now = now
         self._metrics: dict[str, CardMetrics] = {}
+        # A board shows a few hundred cards at most; each is about 0.2 MB at 1x (0.8 MB at 2x).
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), CARD_CACHE_KB))
 
     def metrics(self, font: QFont) -> CardMetrics:
         key = font.key()
@@ -137,16 +164,53 @@ class CaseCardDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         m = self.metrics(option.font)
         width = QFontMetrics(option.font).averageCharWidth() * MIN_CARD_CHARS
-        return QSize(width, m.card_height())
+        lane = m.lane_height if index.data(GroupRole) else 0
+        return QSize(width, m.card_height() + lane)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        """Draw the card from the pixmap cache, painting it first when it is not there: a keystroke in the search
+        box or a scroll re-shows cards already painted, and drawing a pixmap costs a fraction of the text."""
         card = index.data(CardRole)
         if not isinstance(card, CaseCard):
             super().paint(painter, option, index)
             return
+        rect: QRect = option.rect
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        key = self._cache_key(card, option, index, ratio)
+        cached = QPixmap()
+        if not QPixmapCache.find(key, cached):
+            cached = QPixmap(math.ceil(rect.width() * ratio), math.ceil(rect.height() * ratio))
+            cached.setDevicePixelRatio(ratio)
+            cached.fill(Qt.GlobalColor.transparent)
+            card_painter = QPainter(cached)
+            self.paint_card(card_painter, QRect(0, 0, rect.width(), rect.height()), option, index, card)
+            card_painter.end()
+            QPixmapCache.insert(key, cached)
+        painter.drawPixmap(rect.topLeft(), cached)
+
+    def _cache_key(self, card: CaseCard, option: QStyleOptionViewItem, index: Index, ratio: float) -> str:
+        """Everything the picture depends on: the card's data (hash of the frozen DTO), its size, selection and
+        hover, the clock line, the minute (ages and times at level), the lane label, palette and font."""
+        flags = option.state
+        selected = bool(flags & QStyle.StateFlag.State_Selected)
+        state = 2 * selected + bool(flags & QStyle.StateFlag.State_MouseOver)
+        minute = int(self._now().timestamp() // 60)
+        clock = f"{index.data(ClockTextRole)}|{index.data(ClockStateRole)}"
+        size = f"{option.rect.width()}x{option.rect.height()}@{ratio}"
+        looks = f"{option.palette.cacheKey()}:{option.font.key()}"
+        return f"escdesk-card:{card.id}:{hash(card)}:{size}:{state}:{minute}:{clock}:{index.data(GroupRole)}:{looks}"
+
+    def paint_card(
+        self, painter: QPainter, rect: QRect, option: QStyleOptionViewItem, index: Index, card: CaseCard
+    ) -> None:
+        """Paint the card (and its lane label) into `rect`, uncached."""
         m = self.metrics(option.font)
         palette: QPalette = option.palette
-        rect: QRect = option.rect
+        lane = index.data(GroupRole)
+        if lane:
+            self._paint_lane(painter, QRect(rect.left(), rect.top(), rect.width(), m.lane_height), palette, lane, m)
+            rect = rect.adjusted(0, m.lane_height, 0, 0)
         half = m.margin // 2
         frame = rect.adjusted(m.margin, half, -m.margin, -(m.margin - half))
         painter.save()
@@ -155,6 +219,20 @@ class CaseCardDelegate(QStyledItemDelegate):
         inner = frame.adjusted(m.pad + m.stripe, m.pad, -m.pad, -m.pad)
         clock = (str(index.data(ClockTextRole) or ""), index.data(ClockStateRole))
         _CardPainter(painter, inner, palette, m).paint(card, self._policy, self._now(), clock)
+        painter.restore()
+
+    def _paint_lane(self, painter: QPainter, band: QRect, palette: QPalette, label: str, m: CardMetrics) -> None:
+        """The swimlane label and a hairline under it, in the column's own colours."""
+        painter.save()
+        ink = palette.color(QPalette.ColorRole.WindowText)
+        area = band.adjusted(m.margin + m.gap, m.gap * 2, -m.margin, -m.margin)
+        painter.setFont(m.small_bold)
+        painter.setPen(mix(ink, palette.color(QPalette.ColorRole.Window), 0.25))
+        elided = QFontMetrics(m.small_bold).elidedText(label, Qt.TextElideMode.ElideRight, area.width())
+        painter.drawText(area, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
+        painter.setPen(QPen(mix(ink, palette.color(QPalette.ColorRole.Window), 0.75), 1.0))
+        y = band.bottom() - m.margin // 2 + 0.5
+        painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
         painter.restore()
 
     def _paint_frame(
@@ -234,12 +312,20 @@ class _CardPainter:
         return self.dim if colour is None else readable(colour, self.palette)
 
     def _header(self, card: CaseCard, y: int) -> int:
+        """Severity chip, customer name, and at the right the customer's health and its trend."""
         m = self.m
         height = max(m.bold_line, m.chip_height)
         fill, ink = SEVERITY_COLOURS[card.severity]
         chip = self._chip(QRect(self.inner.left(), y, 0, height), card.severity.value, fill, ink)
+        health = health_text(card)
+        health_width = min(advance(m.small, health), self.inner.width() // 3) if health else 0
+        if health:
+            trend = HEALTH_COLOURS.get(health_trend(card))
+            colour = self.dim if trend is None else readable(trend, self.palette)
+            left = self.inner.right() + 1 - health_width
+            self._text(QRect(left, y, health_width, height), m.small, health, colour)
         name_left = chip.right() + 1 + m.gap * 3
-        name_rect = QRect(name_left, y, self.inner.right() + 1 - name_left, height)
+        name_rect = QRect(name_left, y, self.inner.right() + 1 - name_left - health_width - m.gap * 2, height)
         self._text(name_rect, m.bold, card.customer_name, self.text)
         return y + height + m.gap
 

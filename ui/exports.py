@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QProgressBar, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QProgressBar, QWidget
 
 from escdesk import paths
 from escdesk.brief_service import brief_content
@@ -118,8 +118,7 @@ class ExportController(QObject):
         actions.preview_brief.setShortcut(QKeySequence("Ctrl+Shift+E"))
         actions.open_after.setCheckable(True)
         actions.open_after.setChecked(True)
-        menu = QMenu("&Case", window)
-        window.menuBar().insertMenu(window.help_menu.menuAction(), menu)
+        menu = window.case_menu
         menu.addActions([actions.export_brief, actions.preview_brief])
         window.file_menu.insertAction(window.menu_actions.quit, actions.weekly_report)
         window.file_menu.insertSeparator(window.menu_actions.quit)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
 from escdesk.clock_service import CaseClockView
 from escdesk.domain import CaseCard
@@ -47,9 +47,11 @@ class MainWindow(QMainWindow):
 
     Signals:
         closed(): the window was closed; the owner stops its background work.
+        case_requested(str): a case should be shown in full (picked in the dashboard, say); the workspace opens it.
     """
 
     closed = Signal()
+    case_requested = Signal(str)
 
     def __init__(
         self, policy: Policy, now: Callable[[], datetime], state_file: Path | None, parent: QWidget | None = None
@@ -110,7 +112,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> WindowActions:
         actions = WindowActions(
-            new_database=self._action("&New empty database…", QKeySequence.StandardKey.New),
+            new_database=self._action("&New empty database…", "Ctrl+Shift+N"),  # Ctrl+N: Case > New case…
             open_database=self._action("&Open database…", QKeySequence.StandardKey.Open),
             connect_team=self._action("&Connect team database…"),
             open_demo=self._action("Open &demo database"),
@@ -122,14 +124,23 @@ class MainWindow(QMainWindow):
         file_menu.addActions([actions.new_database, actions.open_database, actions.connect_team, actions.open_demo])
         file_menu.addSeparator()
         file_menu.addAction(actions.quit)
-        self.view_menu = self.menuBar().addMenu("&View")  # kept: View > Calendars… joins it (ui.calendars_view)
+        # Every top-level menu is made here, in the desktop's order; features add their actions to them.
+        self.edit_menu = self._menu("&Edit", "editMenu")
+        self.view_menu = self._menu("&View", "viewMenu")
         self.view_menu.addAction(actions.refresh)
-        self.help_menu = self.menuBar().addMenu("&Help")  # kept: menus added later go before it, Help stays last
+        self.case_menu = self._menu("&Case", "caseMenu")
+        self.tools_menu = self._menu("&Tools", "toolsMenu")
+        self.help_menu = self._menu("&Help", "helpMenu")
         self.help_menu.addAction(actions.about)
         actions.quit.setMenuRole(QAction.MenuRole.QuitRole)
         actions.about.setMenuRole(QAction.MenuRole.AboutRole)
         actions.quit.triggered.connect(self.close)
         return actions
+
+    def _menu(self, title: str, name: str) -> QMenu:
+        menu = self.menuBar().addMenu(title)
+        menu.setObjectName(name)
+        return menu
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
@@ -41,8 +41,23 @@ from escdesk.store.models import (
 OPEN_INVOLVEMENT = (InvolvementStatus.PROPOSED.value, InvolvementStatus.ACCEPTED.value)
 
 
-def card_columns_query(active_only: bool = True) -> Select[*tuple[Any, ...]]:
-    """Every column a board card needs, in one statement; the benchmark compares it with raw sqlite3."""
+def _health_score(earliest_since: date | None) -> Any:
+    """The customer's latest health score, or (with `earliest_since`) the first one measured on or after it; the
+    unique (customer_id, measured_on, source) index serves both."""
+    stmt = select(HealthScore.score).where(HealthScore.customer_id == Escalation.customer_id)
+    if earliest_since is None:
+        stmt = stmt.order_by(HealthScore.measured_on.desc(), HealthScore.id.desc())
+    else:
+        stmt = stmt.where(HealthScore.measured_on >= earliest_since)
+        stmt = stmt.order_by(HealthScore.measured_on, HealthScore.id)
+    return stmt.limit(1).correlate(Escalation).scalar_subquery()
+
+
+def card_columns_query(active_only: bool = True, health_since: date = date.min) -> Select[*tuple[Any, ...]]:
+    """Every column a board card needs, in one statement; the benchmark compares it with raw sqlite3.
+
+    The health trend compares the latest score with the first one on or after `health_since` (the service passes
+    the start of its trend window; the default compares with the oldest score stored)."""
     owner = aliased(Person)
     # Soft-deleted checklist items and involvements no longer count, as everywhere else.
     step_of_case = (ChecklistItem.escalation_id == Escalation.id, ChecklistItem.deleted_at.is_(None))
@@ -86,6 +101,8 @@ def card_columns_query(active_only: bool = True) -> Select[*tuple[Any, ...]]:
             steps_total,
             involvements_open,
             Escalation.version,
+            _health_score(None),
+            _health_score(health_since),
         )
         .join(Customer, Customer.id == Escalation.customer_id)
         .outerjoin(owner, owner.id == Escalation.owner_id)
@@ -118,6 +135,8 @@ def _card(row: Any) -> CaseCard:
         total,
         involvements,
         version,
+        health,
+        health_before,
     ) = row
     return CaseCard(
         id=id_,
@@ -141,6 +160,8 @@ def _card(row: Any) -> CaseCard:
         checklist_total=total,
         involvements_open=involvements,
         version=version,
+        health_score=health,
+        health_change=None if health is None or health_before is None else health - health_before,
     )
 
 
@@ -165,14 +186,14 @@ class CaseRepository:
         bumped: int = self.session.execute(stmt.returning(CaseCounter.next_number)).scalar_one()
         return bumped - 1
 
-    def open_cards(self, level: Level | None = None) -> list[CaseCard]:
-        stmt = card_columns_query()
+    def open_cards(self, level: Level | None = None, health_since: date = date.min) -> list[CaseCard]:
+        stmt = card_columns_query(health_since=health_since)
         if level is not None:
             stmt = stmt.where(Escalation.level == int(level))
         return [_card(row) for row in self.session.execute(stmt)]
 
-    def card(self, case_id: str) -> CaseCard | None:
-        stmt = card_columns_query(active_only=False).where(Escalation.id == case_id)
+    def card(self, case_id: str, health_since: date = date.min) -> CaseCard | None:
+        stmt = card_columns_query(active_only=False, health_since=health_since).where(Escalation.id == case_id)
         row = self.session.execute(stmt).one_or_none()
         return None if row is None else _card(row)
 

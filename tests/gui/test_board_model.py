@@ -82,7 +82,7 @@ def test_mime_data_carries_case_ids(model: LevelColumnModel) -> None:
     mime = model.mimeData([model.index(0, 0), model.index(1, 0)])
     assert bytes(mime.data(CASE_ID_MIME).data()).decode().split("\n") == [card(1).id, card(2).id]
     assert model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsDragEnabled
-    assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
+    assert model.flags(QModelIndex()) == Qt.ItemFlag.ItemIsDropEnabled  # cards are dropped on the column itself
 
 
 def test_board_order_is_severity_then_oldest() -> None:

@@ -303,4 +303,4 @@ def test_open_demo_from_the_problem_page(
 def test_menus_follow_desktop_order_with_help_last(make_desk: MakeDesk) -> None:
     window, _controller = make_desk()
     titles = [action.text() for action in window.menuBar().actions()]
-    assert titles == ["&File", "&View", "&Case", "&Help"]
+    assert titles == ["&File", "&Edit", "&View", "&Case", "&Tools", "&Help"]
