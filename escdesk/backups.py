@@ -29,7 +29,7 @@ from escdesk.paths import backup_dir_for
 from escdesk.store.engine import SQLITE_MAGIC, DatabaseTarget
 
 if TYPE_CHECKING:
-    from escdesk.connect import AskPassword, OpenedDatabase
+    from escdesk.connect import OpenedDatabase
 
 DAILY_KEEP = 7
 PRE_OP_KEEP = 5
@@ -204,25 +204,6 @@ def daily_backup_if_due(target: DatabaseTarget | Path, *, now: datetime | None =
 
 
 Opener = Callable[..., "OpenedDatabase"]
-
-
-def open_with_daily_backup(
-    target: DatabaseTarget, *, create: bool = False, ask_password: AskPassword | None = None
-) -> OpenedDatabase:
-    """`open_database`, then the daily copy when one is due: the app's opener (runs on its database worker).
-
-    A failing copy never keeps the user from their data: it becomes a notice.
-    """
-    from escdesk.connect import open_database
-
-    opened = open_database(target, create=create, ask_password=ask_password)
-    if opened.migration.from_revision is None:
-        return opened  # just created: nothing to protect yet
-    try:
-        daily_backup_if_due(target)
-    except (BackupFailed, OSError) as exc:
-        opened.notices.append(f"the daily backup of {target.display} failed: {exc}")
-    return opened
 
 
 # -- restoring ----------------------------------------------------------------------------------------------------

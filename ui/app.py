@@ -16,8 +16,8 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from escdesk import __version__, paths
-from escdesk.backups import open_with_daily_backup
 from escdesk.clock import SystemClock
+from escdesk.connect import open_database
 from escdesk.errors import EscDeskError
 from escdesk.logs import configure_logging
 from escdesk.policy import PolicyError
@@ -27,6 +27,7 @@ from resources import resource_path
 from ui.board_install import install_board_tools
 from ui.calendars_view import install_calendars_action
 from ui.controller import DeskContext, DeskController, Opener
+from ui.daily_backup import DailyBackup
 from ui.dashboard import install_dashboard_action
 from ui.directory_dialog import install_directory_action
 from ui.exports import ExportController
@@ -109,7 +110,7 @@ def make_context() -> DeskContext:
 
 
 def create_desk(
-    context: DeskContext, *, screenshot: bool = False, opener: Opener = open_with_daily_backup
+    context: DeskContext, *, screenshot: bool = False, opener: Opener = open_database
 ) -> tuple[MainWindow, DeskController]:
     """The main window and its controller. A screenshot run asks nothing and keeps no window state."""
     state_file = None if screenshot else paths.config_dir() / "window.ini"
@@ -124,6 +125,8 @@ def create_desk(
     install_board_tools(window, controller, remember=not screenshot)
     install_case_workspace(window, controller)  # the case dock beside the board, Case > New case… (Ctrl+N)
     install_import_action(window, controller)  # File > Import…
+    if not screenshot:
+        DailyBackup(controller)  # once the board is shown, off the GUI thread and the database worker
     if context.policy_notice is not None:
         window.show_notice(context.policy_notice, error=True)
     return window, controller

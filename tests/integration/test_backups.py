@@ -72,26 +72,6 @@ def test_the_daily_copy_is_taken_once_a_day(opened: OpenedDatabase, sqlite_db: P
     assert len(backups.list_backups(sqlite_db)) == 2
 
 
-def test_the_app_opener_takes_the_daily_copy_of_an_existing_database(opened: OpenedDatabase, sqlite_db: Path) -> None:
-    assert not (sqlite_db.parent / "backups").exists()  # a database just created has nothing to protect
-    opened.store.close()
-    again = backups.open_with_daily_backup(resolve_target(sqlite_db))
-    again.store.close()
-    assert [b.kind for b in backups.list_backups(sqlite_db)] == ["daily"]
-    once_more = backups.open_with_daily_backup(resolve_target(sqlite_db))
-    once_more.store.close()
-    assert len(backups.list_backups(sqlite_db)) == 1  # not due again today
-
-
-def test_a_failing_daily_copy_is_a_notice_not_a_lost_database(opened: OpenedDatabase, sqlite_db: Path) -> None:
-    opened.store.close()
-    (sqlite_db.parent / "backups").write_text("a file where the folder should be", encoding="utf-8")
-    again = backups.open_with_daily_backup(resolve_target(sqlite_db))
-    again.store.close()
-    assert len(again.notices) == 1
-    assert again.notices[0].startswith(f"the daily backup of {sqlite_db} failed: ")
-
-
 def test_backup_before_an_operation(opened: OpenedDatabase, one_case: str, sqlite_db: Path, raw_rows: RawRows) -> None:
     copy = backups.backup_before("import", opened.store.target)
     assert copy is not None and copy.name.startswith("escdesk-before-import-")
