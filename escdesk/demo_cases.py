@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from escdesk import demo_words as W
+from escdesk.checklist import ChecklistStepDef
 from escdesk.demo_briefs import BriefInput, brief_rows
 from escdesk.demo_plans import CasePlan, SeededIds, Weighted
 from escdesk.demo_signals import signal_rows
@@ -35,7 +36,7 @@ from escdesk.domain import (
     StepStatus,
 )
 from escdesk.domain import InvolvementStatus as IS
-from escdesk.durations import parse_span
+from escdesk.durations import Span, parse_span
 from escdesk.money import from_cents, short_amount
 from escdesk.policy import Policy
 
@@ -129,7 +130,7 @@ class CaseContext:
 
     def __post_init__(self) -> None:
         self.ids = SeededIds(self.rng)
-        self.steps: dict[tuple[Pace, Severity], list[_Step]] = {}
+        self.steps: dict[tuple[Pace, Severity, CaseType], list[_Step]] = {}
         self.ack_hours = {d.severity: _hours(d.acknowledge) for d in self.policy.severities}
         self.ceiling_hours = {d.severity: _hours(d.ceiling) for d in self.policy.severities}
         self.update_hours = {(d.severity, Pace.FAST): _hours(d.update_fast) for d in self.policy.severities}
@@ -369,13 +370,14 @@ class _Step:
     skip_note: str | None
 
 
-def _steps(ctx: CaseContext, pace: Pace, severity: Severity) -> list[_Step]:
-    """The policy's checklist with due offsets for this pace and severity (cached: every case needs them)."""
-    cached = ctx.steps.get((pace, severity))
+def _steps(ctx: CaseContext, pace: Pace, severity: Severity, case_type: CaseType) -> list[_Step]:
+    """The checklist the policy gives this case (its variant: security, billing, sponsor loss), with due offsets
+    for its pace and severity (cached: every case needs them)."""
+    cached = ctx.steps.get((pace, severity, case_type))
     if cached is None:
-        cached = ctx.steps[(pace, severity)] = []
-        for position, step in enumerate(ctx.policy.checklist, start=1):
-            fast_hours, slow_hours, anchor = STEP_DUE.get(step.key, (None, None, "open"))
+        cached = ctx.steps[(pace, severity, case_type)] = []
+        for position, step in enumerate(ctx.policy.checklist_for(case_type, severity).steps, start=1):
+            fast_hours, slow_hours, anchor = STEP_DUE.get(step.key) or _variant_due(step)
             hours = fast_hours if pace is Pace.FAST else slow_hours
             if step.key == "acknowledge" and pace is Pace.FAST:
                 hours = ctx.ack_hours[severity]
@@ -385,10 +387,17 @@ def _steps(ctx: CaseContext, pace: Pace, severity: Severity) -> list[_Step]:
     return cached
 
 
+def _variant_due(step: ChecklistStepDef) -> tuple[float | None, float | None, str]:
+    """A variant's own step: its policy offsets (from opening) as plausible hours."""
+    due = [step.offset(pace) for pace in (Pace.FAST, Pace.SLOW_BURN)]
+    fast, slow = (_hours(str(d)) if isinstance(d, Span) else None for d in due)
+    return fast, slow, "open"
+
+
 def _checklist(case: _Case) -> list[Row]:
     """Every policy step; closed cases have them all done or skipped, open ones as far as their status got."""
     plan, rng, ids = case.plan, case.rng, case.ctx.ids
-    steps = _steps(case.ctx, plan.pace, plan.severity)
+    steps = _steps(case.ctx, plan.pace, plan.severity, plan.case_type)
     ticked = len(steps) if not plan.is_open else rng.randint(*PROGRESS[plan.status])
     moments = _moments(case)
     resolved, fast = case.reached.get(S.RESOLVED), plan.pace is Pace.FAST
@@ -507,16 +516,26 @@ def build_case(ctx: CaseContext, plan: CasePlan) -> Rows:
     involvements = [_involvement(case, inv) for inv in _wanted(case)]
     _conversation(case)
     checklist = _checklist(case)
+    flags = _signals(case)
     yield "escalations", [_escalation(case, level, entered)]
+    yield "escalation_flags", flags
     yield "escalation_tickets", _tickets(case)
     yield "case_events", case.events
     yield "involvements", involvements
     yield "checklist_items", checklist
-    # Last, from their own random streams: the rest of the demo stays as it was.
-    yield from signal_rows(case.id, plan.case_type, plan.drivers, plan.opened_at, case.owner.name)
     if plan.is_open:  # briefs are for open cases; at director level and above (demo_briefs decides)
         yield from brief_rows(_brief_input(case, level))
     ctx.previous[plan.account.id] = (plan.opened_at, plan.number)
+
+
+def _signals(case: _Case) -> list[Row]:
+    """The signals the story implies, recorded by the owner just after opening (before the case's stop): flag rows,
+    and their history entries added to the case's. From their own random stream: the rest of the demo stays."""
+    plan = case.plan
+    at = plan.opened_at + min(timedelta(minutes=2), (case.stop - plan.opened_at) / 2)
+    flags, events = signal_rows(case.id, plan.case_type, plan.drivers, at, case.owner.name)
+    case.events.extend(events)
+    return flags
 
 
 def _brief_input(case: _Case, level: Level) -> BriefInput:

@@ -8,8 +8,7 @@ random stream, so adding signals changes no other demo row.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from escdesk.domain import CaseType, EventKind
@@ -45,16 +44,13 @@ def case_signals(case_type: CaseType, drivers: tuple[str, ...]) -> list[str]:
 
 
 def signal_rows(
-    case_id: str, case_type: CaseType, drivers: tuple[str, ...], opened_at: datetime, owner: str
-) -> Iterator[tuple[str, list[Row]]]:
-    """The flag rows and their history entries (case_events rows) for one case; nothing without signals."""
+    case_id: str, case_type: CaseType, drivers: tuple[str, ...], at: datetime, owner: str
+) -> tuple[list[Row], list[Row]]:
+    """The flag rows and their history entries (case_events rows) of one case, both recorded at `at`."""
     signals = case_signals(case_type, drivers)
-    if not signals:
-        return
     rng = random.Random(f"signals:{case_id}")
-    at = opened_at + timedelta(minutes=rng.randint(5, 40))
-    yield "escalation_flags", [(case_id, signal, owner, at) for signal in signals]
-    yield "case_events", [_event(rng, case_id, at, owner, signal) for signal in signals]
+    flags = [(case_id, signal, owner, at) for signal in signals]
+    return flags, [_event(rng, case_id, at, owner, signal) for signal in signals]
 
 
 def _event(rng: random.Random, case_id: str, at: datetime, owner: str, signal: str) -> Row:

@@ -133,7 +133,11 @@ def test_the_default_size_fills_every_level_and_loads_through_the_store(folder: 
             history = uow.cases.history(cards[0].id)
             health = uow.customers.health_history(cards[0].customer_id)
         assert len(cards) == 40 and {card.level for card in cards} == set(Level)
-        assert all(card.checklist_total == len(default_policy().checklist) for card in cards)
+        policy = default_policy()
+        assert all(
+            card.checklist_total == len(policy.checklist_for(card.case_type, card.severity).steps) for card in cards
+        )
+        assert any(policy.checklist_for(card.case_type, card.severity).variant for card in cards)  # variants shown
         assert all(card.opened_at <= AS_OF and card.opened_at.tzinfo is not None for card in cards)
         assert history[0].at == cards[0].opened_at and len(health) == 26
         assert sum(1 for card in cards if card.severity is Severity.S1) >= 3
