@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
@@ -46,9 +46,9 @@ class EscalationCandidate:
         return f"{self.customer_name}: {self.title} ({self.severity}; {'; '.join(self.reasons)})"
 
 
-@dataclass(frozen=True)
-class TicketFacts:
-    """What the candidate rules read of one ticket; `key` is `system:external id`, as cases link tickets."""
+class TicketFacts(NamedTuple):
+    """What the candidate rules read of one ticket; `key` is `system:external id`, as cases link tickets. A named
+    tuple: one is made for every ticket of an import."""
 
     id: str
     key: str
@@ -62,18 +62,20 @@ class TicketFacts:
 def _flag(escalated: bool, priority: str | None, status_raw: str | None, labels: Sequence[str] | None) -> str | None:
     if escalated:
         return "marked escalated in the source"
+    if priority not in FLAG_PRIORITIES:  # first: most tickets stop here, before their words are looked at
+        return None
     words = {label.casefold() for label in labels or ()} | {(status_raw or "").casefold()}
-    if priority in FLAG_PRIORITIES and any("escalat" in w for w in words):
+    if any("escalat" in w for w in words):
         return f"{priority} and tagged escalated"
     return None
 
 
 def ticket_of(row: Mapping[str, Any], system: str) -> TicketFacts:
     """A ticket as the import wrote it (the writer's row), flagged or not."""
-    flag = _flag(bool(row.get("escalated")), row.get("priority"), row.get("status_raw"), row.get("labels"))
-    key = f"{system}:{row['external_id']}"
-    return TicketFacts(row["id"], key, row.get("customer_id"), row.get("subject") or "", row.get("priority"),
-                   row.get("opened_at"), flag)  # fmt: skip
+    priority = row.get("priority")
+    flag = _flag(bool(row.get("escalated")), priority, row.get("status_raw"), row.get("labels"))
+    return TicketFacts(row["id"], f"{system}:{row['external_id']}", row.get("customer_id"), row.get("subject") or "",
+                       priority, row.get("opened_at"), flag)  # fmt: skip
 
 
 def _linked_to_cases(session: Session, keys: list[str]) -> set[str]:

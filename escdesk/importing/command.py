@@ -136,9 +136,10 @@ def run_import_command(args: argparse.Namespace, open_db: Callable[[], OpenedDat
     finally:
         opened.store.close()
     _print(result, args.json, "dry-run" if args.dry_run else "imported", args.candidates)
-    if proposed and not args.json:
+    if proposed is not None and not args.json:
         escalations = "escalation" if proposed == 1 else "escalations"
-        print(f"{proposed} slow-burn {escalations} proposed from the health histories: see them with `escdesk scan`")
+        see = ": see them with `escdesk scan`" if proposed else ""
+        print(f"slow-burn scan: {proposed} {escalations} proposed from the health histories{see}")
     return EXIT_OK
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from escdesk.importing.presets import OUTCOME_WORDS, SOLVED_STATUSES, Preset
 from escdesk.importing.reading import SourceRow, TableShape, split_structured
 from escdesk.importing.report import RowIssue
 from escdesk.importing.values import (
+    MISSING_MARKERS,
     DateOrder,
     after_minutes,
     is_missing,
@@ -94,8 +95,9 @@ class OutcomeRecord:
 Record = CustomerRecord | TicketRecord | HealthRecord | UsageRecord | OutcomeRecord
 
 
-@dataclass
-class Converted:
+class Converted(NamedTuple):
+    """One row's outcome (a named tuple: one is made, and kept until the write, for every row of the file)."""
+
     record: Record | None
     errors: list[RowIssue]
     warnings: list[RowIssue]
@@ -119,32 +121,39 @@ class ColumnPlan:
 
 
 class _Cells:
-    """Typed access to one row's cells; a value that does not parse becomes an error for the report."""
+    """Typed access to one row's cells; a value that does not parse becomes an error for the report.
+
+    The lookups (positions, headers, date orders) were worked out once per file by RowConverter: this object is
+    made for every row of a 15,000-row file, and each of its methods runs for every field of it."""
+
+    __slots__ = ("c", "cells", "errors", "positions", "row", "unmapped")
 
     def __init__(self, converter: RowConverter, row: SourceRow) -> None:
-        self.c, self.row = converter, row
+        self.c, self.row, self.cells, self.positions = converter, row, row.cells, converter.positions
         self.errors: list[RowIssue] = []
         self.unmapped: list[tuple[str, str]] = []
 
     def text(self, name: str) -> str | None:
-        if name not in self.c.plan.found:
-            return None
-        for position in self.c.plan.found[name][1]:
-            value = self.row.cells[position] if position < len(self.row.cells) else ""
-            if not is_missing(value):
-                return value.strip()
+        """The first non-missing cell of the field, stripped (is_missing, inlined: it runs for every cell)."""
+        cells = self.cells
+        for position in self.positions.get(name, ()):
+            if position < len(cells):
+                value = cells[position].strip()
+                if value and value.casefold() not in MISSING_MARKERS:
+                    return value
         return None
 
     def all_texts(self, name: str) -> list[str]:
-        if name not in self.c.plan.found:
+        positions = self.positions.get(name)
+        if positions is None:  # most files have no labels or comments column
             return []
-        cells = self.row.cells
-        return [cells[p] for p in self.c.plan.found[name][1] if p < len(cells) and not is_missing(cells[p])]
+        cells = self.cells
+        return [cells[p] for p in positions if p < len(cells) and not is_missing(cells[p])]
 
     def fail(self, name: str, value: str, reason: str) -> None:
-        self.errors.append(RowIssue(self.row.line, self.c.plan.header(name) or name, value, reason))
+        self.errors.append(RowIssue(self.row.line, self.c.headers.get(name, name), value, reason))
 
-    def parsed(self, name: str, parse: Any) -> Any:
+    def parsed(self, name: str, parse: Callable[[str], Any]) -> Any:
         raw = self.text(name)
         if raw is None:
             return None
@@ -155,28 +164,59 @@ class _Cells:
             return None
 
     def instant(self, name: str) -> datetime | None:
-        order = self.c.orders.get(self.c.plan.header(name) or "")
-        result: datetime | None = self.parsed(name, lambda t: parse_instant(t, order, self.c.zone))
+        result: datetime | None = self._dated(name, self.c.instants)
         return result
 
     def day(self, name: str) -> date | None:
-        order = self.c.orders.get(self.c.plan.header(name) or "")
-        result: date | None = self.parsed(name, lambda t: parse_day(t, order))
+        result: date | None = self._dated(name, self.c.days)
         return result
 
-    def choice(self, name: str, words: Mapping[str, str], allowed: str) -> tuple[str | None, str | None]:
+    def _dated(self, name: str, memo: _DateMemo) -> Any:
+        raw = self.text(name)
+        if raw is None:
+            return None
+        value = memo.read(name, raw)
+        if isinstance(value, str):
+            self.fail(name, raw, value)
+            return None
+        return value
+
+    def choice(self, name: str, words: Mapping[str, str]) -> tuple[str | None, str | None]:
         raw = self.text(name)
         if raw is None:
             return None, None
-        column = self.c.plan.header(name) or name
-        mapped = self.c.value_maps.get(column, {}).get(raw) or words.get(" ".join(raw.casefold().split()))
-        if mapped is not None and mapped not in words.values():  # the user's own mapping, mistyped
-            self.fail(name, raw, f"{raw!r} is mapped to {mapped!r}, which is not one of {allowed}")
-            return None, raw
-        if mapped is None:
-            self.fail(name, raw, f"unknown {name} {raw!r}: map it to one of {allowed}")
-            self.unmapped.append((column, raw))
+        mapped, problem, unknown = self.c.chosen(name, raw, words)
+        if problem is not None:
+            self.fail(name, raw, problem)
+        if unknown:  # flagged for the user to map, never dropped
+            self.unmapped.append((self.c.headers.get(name, name), raw))
         return mapped, raw
+
+
+Choice = tuple[str | None, str | None, bool]  # EscDesk's value, the problem with the word, whether it is unknown
+
+
+class _DateMemo:
+    """Dates read once per distinct text and column: exports repeat them (a renewal date, a stamp to the minute
+    shared by many tickets), and parsing is the costliest part of a row. The value, or the reason it is none."""
+
+    LIMIT = 200_000  # distinct texts remembered per file; past that, parsed each time
+
+    def __init__(self, parse: Callable[[str, DateOrder | None], date], orders: Mapping[str, DateOrder | None]) -> None:
+        self.parse, self.orders = parse, orders
+        self.seen: dict[tuple[str, str], date | str] = {}
+
+    def read(self, name: str, raw: str) -> date | str:
+        key = (name, raw)
+        value = self.seen.get(key)
+        if value is None:
+            try:
+                value = self.parse(raw, self.orders.get(name))
+            except ValueError as exc:
+                value = str(exc)
+            if len(self.seen) < self.LIMIT:
+                self.seen[key] = value
+        return value
 
 
 class RowConverter:
@@ -190,17 +230,43 @@ class RowConverter:
     ) -> None:
         self.preset, self.shape, self.orders, self.value_maps, self.zone = preset, shape, orders, value_maps, zone
         self.plan = ColumnPlan(preset, shape)
+        # Per field, once per file: where it is, the header messages name, the date order its column was given.
+        self.positions = {name: tuple(found[1]) for name, found in self.plan.found.items()}
+        self.headers = {name: found[0] for name, found in self.plan.found.items()}
+        self.date_orders = {name: orders.get(header) for name, header in self.headers.items()}
+        self.width = len(shape.header)
+        self.days = _DateMemo(parse_day, self.date_orders)
+        self.instants = _DateMemo(lambda text, order: parse_instant(text, order, zone), self.date_orders)
+        self._chosen: dict[tuple[str, str], Choice] = {}
+        self.kind = preset.kind.value
+
+    def chosen(self, name: str, raw: str, words: Mapping[str, str]) -> Choice:
+        """(EscDesk's value, the problem with it, unknown?) for a status or priority word, worked out once."""
+        key = (name, raw)
+        found = self._chosen.get(key)
+        if found is None:
+            found = self._chosen[key] = self._choose(name, raw, words)
+        return found
+
+    def _choose(self, name: str, raw: str, words: Mapping[str, str]) -> Choice:
+        column = self.headers.get(name, name)
+        mapped = self.value_maps.get(column, {}).get(raw) or words.get(" ".join(raw.casefold().split()))
+        if mapped is not None and mapped not in words.values():  # the user's own mapping, mistyped
+            return None, f"{raw!r} is mapped to {mapped!r}, which is not one of {_listed(words)}", False
+        if mapped is None:
+            return None, f"unknown {name} {raw!r}: map it to one of {_listed(words)}", True
+        return mapped, None, False
 
     def convert(self, row: SourceRow) -> Converted:
         cells = _Cells(self, row)
         self._check_width(cells)
         warnings: list[RowIssue] = []
         record: Record | None
-        if self.preset.kind.value == "customers":
+        if self.kind == "customers":
             record = self._customer(cells)
-        elif self.preset.kind.value == "health":
+        elif self.kind == "health":
             record = self._usage(cells) if "usage_count" in self.plan.found else self._health(cells)
-        elif self.preset.kind.value == "outcomes":
+        elif self.kind == "outcomes":
             record = self._outcome(cells)
         else:
             record = self._ticket(cells)
@@ -208,10 +274,12 @@ class RowConverter:
         return Converted(None if cells.errors else record, cells.errors, warnings, cells.unmapped)
 
     def _check_width(self, cells: _Cells) -> None:
-        extra = [c for c in cells.row.cells[len(self.shape.header) :] if c.strip()]
+        if len(cells.cells) <= self.width:
+            return
+        extra = [c for c in cells.cells[self.width :] if c.strip()]
         if extra:
-            width = len(cells.row.cells)
-            reason = f"{width} cells but the header has {len(self.shape.header)}: a delimiter or quote is off"
+            width = len(cells.cells)
+            reason = f"{width} cells but the header has {self.width}: a delimiter or quote is off"
             cells.errors.append(RowIssue(cells.row.line, "(row)", extra[0], reason))
 
     def _customer(self, cells: _Cells) -> CustomerRecord | None:
@@ -257,7 +325,7 @@ class RowConverter:
         occurred_on = cells.day("occurred_on")
         if occurred_on is None and not cells.errors:
             cells.fail("occurred_on", "", "an outcome needs its date")
-        outcome = self.preset.fixed_outcome or cells.choice("outcome", OUTCOME_WORDS, _listed(OUTCOME_WORDS))[0]
+        outcome = self.preset.fixed_outcome or cells.choice("outcome", OUTCOME_WORDS)[0]
         if outcome is None and not cells.errors:
             cells.fail("outcome", "", "an outcome needs its kind (churned, renewed, downgraded)")
         change = cells.parsed("arr_change", parse_amount)
@@ -283,28 +351,29 @@ class RowConverter:
         if external_id is None:
             cells.fail("external_id", "", "a ticket needs its id")
             return None
-        ticket = TicketRecord(line=cells.row.line, external_id=external_id, subject=cells.text("subject") or "")
-        ticket.status, ticket.status_raw = cells.choice("status", self.preset.statuses, _listed(self.preset.statuses))
-        allowed = _listed(self.preset.priorities)
-        ticket.priority, ticket.priority_raw = cells.choice("priority", self.preset.priorities, allowed)
-        self._ticket_times(cells, ticket)
-        ticket.customer_external_id = cells.text("customer_external_id")
-        ticket.organization = cells.text("organization")
-        ticket.requester_email = cells.text("requester_email")
-        ticket.escalated = bool(cells.parsed("escalated", parse_bool))
-        ticket.labels = self._labels(cells)
-        ticket.comments = [self._comment(text) for text in cells.all_texts("comments")]
+        # One constructor call, the fields read in the order their problems are reported.
+        subject = cells.text("subject") or ""
+        status, status_raw = cells.choice("status", self.preset.statuses)
+        priority, priority_raw = cells.choice("priority", self.preset.priorities)
+        opened, first_response, resolved = self._ticket_times(cells)
+        ticket = TicketRecord(
+            cells.row.line, external_id, subject, status, status_raw, priority, priority_raw, opened, first_response,
+            resolved, customer_external_id=cells.text("customer_external_id"), organization=cells.text("organization"),
+            requester_email=cells.text("requester_email"), escalated=bool(cells.parsed("escalated", parse_bool)),
+            labels=self._labels(cells), comments=[self._comment(text) for text in cells.all_texts("comments")],
+        )  # fmt: skip
         if ticket.status is None and ticket.status_raw is None:  # RavenStack has no status: the close stamp tells
             ticket.status = "closed" if ticket.resolved_at else "open"
         return ticket
 
-    def _ticket_times(self, cells: _Cells, ticket: TicketRecord) -> None:
-        ticket.opened_at = cells.instant("opened_at")
-        ticket.first_response_at = cells.instant("first_response_at")
-        ticket.resolved_at = cells.instant("resolved_at")
-        opened = ticket.opened_at
-        if ticket.first_response_at is None and opened is not None:
-            ticket.first_response_at = cells.parsed("first_response_minutes", lambda t: after_minutes(opened, t))
+    def _ticket_times(self, cells: _Cells) -> tuple[datetime | None, datetime | None, datetime | None]:
+        """(opened, first response, resolved)."""
+        opened = cells.instant("opened_at")
+        first_response = cells.instant("first_response_at")
+        resolved = cells.instant("resolved_at")
+        if first_response is None and opened is not None:
+            first_response = cells.parsed("first_response_minutes", lambda t: after_minutes(opened, t))
+        return opened, first_response, resolved
 
     def _labels(self, cells: _Cells) -> list[str]:
         texts = cells.all_texts("labels")

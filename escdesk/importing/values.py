@@ -18,6 +18,9 @@ from zoneinfo import ZoneInfo
 MISSING_MARKERS = frozenset({"", "?", "-", "--", "n/a", "na", "#n/a", "null", "none", "nil", "(blank)"})
 CURRENCY = re.compile(r"(?i)(usd|eur|gbp|chf|cad|aud|jpy|inr|us\$|[$€£¥₹])")
 SPACES = re.compile(r"[\s\u00a0\u202f']")  # NBSP and narrow NBSP (French), apostrophe (Swiss) group digits
+# The spellings whose reading is plain (`1234`, `$1,234,567.89`, `1234.5`): read without the general rules below,
+# to the same value they give (a grouping comma before a decimal dot; a lone dot before 1-2 digits is decimal).
+PLAIN_AMOUNT = re.compile(r"\$?(?:\d+|\d{1,3}(?:,\d{3})+\.\d+|\d+\.\d\d?)")
 
 MONTHS = {
     # English, German, French, Spanish, Italian, Portuguese, Dutch abbreviations and names (Jira localises them).
@@ -48,7 +51,10 @@ def is_missing(text: str | None) -> bool:
 
 def parse_amount(text: str) -> Decimal:
     """`$1,234.56`, `"1.234,56"`, `1 234,56 €`, `(500)`, `-1'000` -> Decimal; ValueError names what is wrong."""
-    cleaned = SPACES.sub("", CURRENCY.sub("", text.strip()))
+    stripped = text.strip()
+    if PLAIN_AMOUNT.fullmatch(stripped):
+        return Decimal(stripped.lstrip("$").replace(",", ""))
+    cleaned = SPACES.sub("", CURRENCY.sub("", stripped))
     negative = cleaned.startswith("(") and cleaned.endswith(")")
     cleaned = cleaned.strip("()")
     if not re.fullmatch(r"[-+]?[\d.,]*\d[\d.,]*", cleaned):
@@ -116,18 +122,30 @@ class DateEvidence:
         self.only_day: str | None = None
         self.only_month: str | None = None
         self.either: list[str] = []
+        self._readings: dict[str, str | None] = {}  # text -> what it proves: exports repeat their dates
 
     def add(self, text: str) -> None:
+        reading = self._readings.get(text, "")
+        if reading == "":
+            reading = self._readings[text] = self._reading(text)
+        if reading == "day":
+            self.only_day = self.only_day or text
+        elif reading == "month":
+            self.only_month = self.only_month or text
+        elif reading == "either" and len(self.either) < 3:
+            self.either.append(text)
+
+    @staticmethod
+    def _reading(text: str) -> str | None:
         match = NUMERIC_DATE.match(text.strip())
         if not match:
-            return
+            return None
         first, second = int(match.group(1)), int(match.group(2))
         if first > 12 >= second:
-            self.only_day = self.only_day or text
-        elif second > 12 >= first:
-            self.only_month = self.only_month or text
-        elif first != second and len(self.either) < 3:
-            self.either.append(text)
+            return "day"
+        if second > 12 >= first:
+            return "month"
+        return "either" if first != second else None
 
     def decide(self) -> DateOrder | AmbiguousDates | MixedDates | None:
         """None when no value depends on the order (ISO, month names, 5/5/2025); else the one order that fits."""

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, cast
 
 from sqlalchemy import Date, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from escdesk.ids import new_id
-from escdesk.importing.bulk import insert_rows
+from escdesk.importing.bulk import UlidSequence, insert_rows
 from escdesk.importing.candidates import TicketFacts, ticket_of
 from escdesk.importing.linking import CustomerLinker
 from escdesk.importing.presets import Preset
@@ -57,6 +57,9 @@ TICKET_COLUMNS = (
     "comments",
 )
 
+RECORD_COLUMNS = tuple(c for c in TICKET_COLUMNS if c != "customer_id")  # what a TicketRecord gives as it is
+_record_values = attrgetter(*RECORD_COLUMNS)
+
 
 class ImportWriter:
     def __init__(
@@ -65,7 +68,9 @@ class ImportWriter:
         self.session, self.preset, self.import_id = session, preset, import_id
         self.policy, self.now, self.report = policy, now, report
         self.new_rows: list[dict[str, Any]] = []
+        self.pending: set[str] = set()  # ids of new_rows: a later row of the file with the same id changes them
         self.new_ids: list[dict[str, Any]] = []
+        self.next_id = UlidSequence()
         self.items: list[dict[str, Any]] = []
         self.new_health: dict[str, dict[str, Any]] = {}
         self.seen: dict[str, int] = {}  # key -> line, to report the same record twice in one file
@@ -73,6 +78,7 @@ class ImportWriter:
         self.linker = CustomerLinker(session, preset.system) if preset.kind.value == "tickets" else None
         self.by_name = self._customer_names() if preset.kind.value == "customers" else {}
         self.zero_band = policy.band_for(Decimal(0)).value  # a new customer without ARR
+        self.bands = sorted(policy.bands, key=lambda b: b.min_arr)
 
     # -- loading what is there ----------------------------------------------------------------------------------
 
@@ -108,8 +114,11 @@ class ImportWriter:
         self._note_duplicate(key, record.line)
         values: dict[str, Any] = {"name": record.name, "segment": record.segment, "region": record.region}
         if record.arr is not None:
-            values |= {"arr_cents": to_cents(record.arr), "band": self.policy.band_for(record.arr).value}
-        values |= {k: v for k, v in (("renewal_date", record.renewal_date), ("domain", record.domain)) if v}
+            values["arr_cents"], values["band"] = to_cents(record.arr), self._band(record.arr)
+        if record.renewal_date:
+            values["renewal_date"] = record.renewal_date
+        if record.domain:
+            values["domain"] = record.domain
         found = self.existing.get(key)
         if found is None and (found := self.by_name.get(record.name.casefold())) is not None:
             self._add_external_id(found["id"], key)  # an account typed in by hand, now known by its export id
@@ -122,10 +131,18 @@ class ImportWriter:
         if record.health_score is not None:
             self._health(found, record.health_score)
 
+    def _band(self, arr: Decimal) -> str:
+        """Policy.band_for, with the bands sorted once per import instead of once per row."""
+        chosen = self.bands[0].band
+        for band in self.bands:
+            if arr >= band.min_arr:
+                chosen = band.band
+        return chosen.value
+
     def _health(self, customer: dict[str, Any], score: int) -> None:
         """The export's current score as today's point of the health history, one point per day and source."""
         point = {"customer_id": customer["id"], "measured_on": self.now.date(), "source": self.preset.system}
-        if customer.get("_pending"):  # a new customer: deleting it on undo removes its points (ON DELETE CASCADE)
+        if customer["id"] in self.pending:  # new: deleting it on undo removes its points (ON DELETE CASCADE)
             self.new_health[customer["id"]] = point | {"score": score}
             return
         stmt = select(HealthScore.id, HealthScore.score).filter_by(**point)
@@ -138,14 +155,14 @@ class ImportWriter:
             self._item("health_scores", str(existing.id), "updated", {"score": existing.score})
 
     def _create_customer(self, key: str, values: dict[str, Any]) -> None:
-        row: dict[str, Any] = {"arr_cents": 0, "band": self.zero_band}
-        row |= {"renewal_date": None, "domain": None}
-        row |= values | {"id": new_id(), "timezone": "UTC", "version": 1, "created_at": self.now}
-        row |= {"updated_at": self.now, "deleted_at": None, "csm_id": None, "ae_id": None, "exec_sponsor_id": None}
+        now, row_id = self.now, self.next_id()
+        row: dict[str, Any] = {"arr_cents": 0, "band": self.zero_band, "renewal_date": None, "domain": None, **values,
+                               "id": row_id, "timezone": "UTC", "version": 1, "created_at": now, "updated_at": now,
+                               "deleted_at": None, "csm_id": None, "ae_id": None, "exec_sponsor_id": None}  # fmt: skip
         self.new_rows.append(row)
-        self.new_ids.append({"customer_id": row["id"], "system": self.preset.system, "external_id": key})
-        self._item("customers", row["id"], "created", None)
-        row["_pending"] = True  # the same dict: a later row of this file with the same id changes it in place
+        self.pending.add(row_id)  # the same dict: a later row of this file with the same id changes it in place
+        self.new_ids.append({"customer_id": row_id, "system": self.preset.system, "external_id": key})
+        self._item("customers", row_id, "created", None)
         self.existing[key] = row
         self.report.created += 1
 
@@ -157,15 +174,15 @@ class ImportWriter:
     def ticket(self, record: TicketRecord) -> None:
         assert self.linker is not None
         self._note_duplicate(record.external_id, record.line)
-        values = {c: getattr(record, c) for c in TICKET_COLUMNS if c != "customer_id"}
+        values = dict(zip(RECORD_COLUMNS, _record_values(record), strict=True))
         values["subject"] = values["subject"][:500] or f"{self.preset.system} ticket {record.external_id}"
         values["customer_id"] = self.linker.link(record, self.report)
         found = self.existing.get(record.external_id)
         if found is None:
-            row = values | {"id": new_id(), "system": self.preset.system, "external_id": record.external_id}
+            row = values | {"id": self.next_id(), "system": self.preset.system, "external_id": record.external_id}
             self.new_rows.append(row)
+            self.pending.add(row["id"])
             self._item("support_tickets", row["id"], "created", None)
-            row["_pending"] = True
             self.existing[record.external_id] = row
             self.report.created += 1
         else:
@@ -180,7 +197,7 @@ class ImportWriter:
         if not changes:
             self.report.unchanged += 1
             return
-        if found.get("_pending"):  # created earlier in this same file: change the row before it is inserted
+        if found["id"] in self.pending:  # created earlier in this same file: change the row before it is inserted
             found.update(changes)
             self.report.unchanged += 1
             return
@@ -206,9 +223,8 @@ class ImportWriter:
         )
 
     def finish(self) -> None:
-        rows = [{k: v for k, v in row.items() if k != "_pending"} for row in self.new_rows]
         # Parents first (customers, then their health points and ids); every row of a list has the same keys.
-        insert_rows(self.session, CUSTOMERS if self.preset.kind.value == "customers" else TICKETS, rows)
+        insert_rows(self.session, CUSTOMERS if self.preset.kind.value == "customers" else TICKETS, self.new_rows)
         insert_rows(self.session, HEALTH, list(self.new_health.values()))
         insert_rows(self.session, EXTERNAL_IDS, self.new_ids)
         insert_rows(self.session, ITEMS, self.items)

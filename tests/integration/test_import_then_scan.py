@@ -32,7 +32,7 @@ def test_an_import_that_shows_a_fall_in_health_reports_the_proposal(
     capsys.readouterr()
     assert main(["import", "health", str(health), "--db", db]) == 0
     said = capsys.readouterr().out
-    assert "1 slow-burn escalation proposed" in said and "escdesk scan" in said
+    assert "slow-burn scan: 1 escalation proposed" in said and "escdesk scan" in said
     assert main(["scan", "--json", "--db", db]) == 0  # still proposed, nothing was opened by the import
     assert '"Acme"' in capsys.readouterr().out
     assert main(["cases", "--db", db]) == 0
@@ -45,3 +45,5 @@ def test_a_dry_run_scans_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[s
     accounts = write(tmp_path, "accounts.csv", "Account ID,Name,ARR\r\nC-1,Acme,300000\r\n")
     assert main(["import", str(accounts), "--db", db, "--dry-run"]) == 0
     assert "slow-burn" not in capsys.readouterr().out
+    assert main(["import", str(accounts), "--db", db]) == 0
+    assert "slow-burn scan: 0 escalations proposed" in capsys.readouterr().out  # it ran, and says so
