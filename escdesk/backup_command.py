@@ -32,10 +32,11 @@ def _target(args: argparse.Namespace) -> DatabaseTarget:
     # Imported when run, not when the parser is built: `escdesk --help` stays quick.
     from escdesk.backups import PostgresBackupsAreTheServersJob
     from escdesk.paths import default_database_path
+    from escdesk.settings import Settings, remembered_database
     from escdesk.store.engine import resolve_target
 
     db = getattr(args, "db", None)
-    target = resolve_target(default_database_path() if db is None else db)
+    target = resolve_target(db if db is not None else remembered_database(Settings.load()) or default_database_path())
     if target.path is None:
         raise PostgresBackupsAreTheServersJob(target)
     return target

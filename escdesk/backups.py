@@ -15,16 +15,27 @@ A team database (PostgreSQL) is not copied: its backups are the server's job (pg
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from escdesk.backup_checks import NotRestorable, check_backup_file
 from escdesk.errors import EscDeskError
+from escdesk.file_use import (
+    DatabaseInUse,
+    fsync_folder,
+    fsync_path,
+    held_temporary,
+    refuse_if_in_use,
+    remove_stale_temporaries,
+    replace_database_file,
+)
 from escdesk.paths import backup_dir_for
 from escdesk.store.engine import SQLITE_MAGIC, DatabaseTarget
 
@@ -40,8 +51,7 @@ POSTGRES_BACKUPS = (
     "Use pg_dump (for example `pg_dump -Fc -f escdesk.dump DATABASE`) or your provider's snapshots, and "
     "pg_restore to bring one back."
 )
-# A table every EscDesk schema has had since revision 0001: how a restore tells our file from another SQLite file.
-MARKER_TABLES = ("alembic_version", "escalations", "customers", "case_events")
+PART, RESTORING = ".part", ".restoring"  # our temporary files: `.<target name>.XXXXXXXX.part` beside the target
 
 
 class BackupFailed(EscDeskError):
@@ -69,24 +79,23 @@ def copy_database(source: Path, destination: Path) -> Path:
     destination = destination.expanduser().absolute()
     if destination.exists() and destination.samefile(source):
         raise BackupFailed(f"{destination} is the database itself; give another file name")
+    remove_stale_temporaries(destination.parent, glob.escape(destination.name), PART)
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part", dir=destination.parent)
+        with held_temporary(destination, PART) as temporary:
+            _online_copy(source, temporary, journal_mode="DELETE")
+            fsync_path(temporary)
+            os.replace(temporary, destination)
+            fsync_folder(destination.parent)
     except OSError as exc:
         raise BackupFailed(f"cannot write {destination}: {exc.strerror or exc}") from exc
-    os.close(handle)  # mkstemp made it 0600: SQLite keeps that mode when it fills the file
-    temporary = Path(name)
-    try:
-        _online_copy(source, temporary)
-        _fsync(temporary)
-        os.replace(temporary, destination)
-        _fsync_folder(destination.parent)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
     return destination
 
 
-def _online_copy(source: Path, destination: Path) -> None:
+def _online_copy(source: Path, destination: Path, *, journal_mode: str) -> None:
+    """Copy through the backup API into the empty `destination` (which takes the source's page size).
+
+    DELETE for a copy: a single file, nothing must travel beside it. WAL for a database to restore, as EscDesk
+    uses it; the mode is stored in the file, so the renamed file opens in WAL with no -wal to go with it."""
     try:
         # Not mode=ro: a read-only connection, the last to close, would leave empty -wal and -shm files behind.
         reader = sqlite3.connect(source, timeout=10)
@@ -96,29 +105,13 @@ def _online_copy(source: Path, destination: Path) -> None:
         writer = sqlite3.connect(destination)
         try:
             reader.backup(writer)
-            # The copy is a single file: a rollback journal, not WAL, so nothing must travel beside it.
-            writer.execute("PRAGMA journal_mode = DELETE")
+            writer.execute(f"PRAGMA journal_mode = {journal_mode}")
         finally:
             writer.close()
     except sqlite3.Error as exc:
         raise BackupFailed(f"cannot copy {source} to {destination}: {exc}") from exc
     finally:
         reader.close()
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """The rename itself must survive a power cut (POSIX: fsync the folder); Windows has no folder handles."""
-    if os.name == "nt":
-        return
-    _fsync(folder)
 
 
 def backup_folder(database: Path) -> Path:
@@ -130,6 +123,7 @@ def backup_folder(database: Path) -> Path:
 def take_backup(database: Path, label: str, *, now: datetime | None = None) -> Path:
     """A copy in the database's backups/ folder, named by label and time; then old copies of its kind pruned."""
     folder = backup_folder(database)
+    remove_stale_temporaries(folder, f"{glob.escape(database.stem)}-*.sqlite", PART)
     stamp = (now or datetime.now(UTC)).strftime(STAMP)
     destination = folder / f"{database.stem}-{label}-{stamp}.sqlite"
     copy = copy_database(database, destination)
@@ -209,65 +203,55 @@ Opener = Callable[..., "OpenedDatabase"]
 # -- restoring ----------------------------------------------------------------------------------------------------
 
 
-def check_backup_file(path: Path) -> str:
-    """The schema revision of an EscDesk database file; BackupFailed says why any other file is refused."""
-    if not path.is_file():
-        raise BackupFailed(f"there is no file {path} to restore")
-    with path.open("rb") as handle:
-        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise BackupFailed(f"{path} is not an EscDesk backup (it is not an SQLite database file)")
-    revision = _revision_of(path)
-    from escdesk.store.migrate import head_revision, known_revisions
-
-    if revision not in known_revisions():
-        raise BackupFailed(
-            f"{path} was written by a newer EscDesk (schema {revision}); this version knows schemas up to "
-            f"{head_revision()}. Update EscDesk to restore it; nothing was changed."
-        )
-    return revision
-
-
-def _revision_of(path: Path) -> str:
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            missing = [t for t in MARKER_TABLES if t not in tables]
-            if missing:
-                raise BackupFailed(f"{path} is not an EscDesk backup (it has no {missing[0]} table)")
-            if connection.execute("PRAGMA quick_check").fetchone() != ("ok",):
-                raise BackupFailed(f"{path} is damaged (SQLite's integrity check fails); choose another backup")
-            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError as exc:
-        raise BackupFailed(f"{path} is not an EscDesk backup (SQLite says: {exc})") from exc
-    if row is None:
-        raise BackupFailed(f"{path} is not an EscDesk backup (it records no schema revision)")
-    return str(row[0])
-
-
 def restore(backup: Path, target: DatabaseTarget) -> RestoreResult:
     """Make `backup` the database at `target`, after copying the current one aside.
 
-    An existing database is overwritten through the backup API in one SQLite transaction: other connections
-    (a second EscDesk) see the old or the restored database, never a mix, and the WAL stays consistent, which
-    renaming a file over a database in WAL mode would not guarantee. A new one is a copy renamed into place.
-    An older schema is fine: it is upgraded (after its own copy) the next time EscDesk opens it.
+    Refused while another process (a running EscDesk) has the database open: it would go on using the old file.
+    Otherwise the backup is copied (online backup API) into a temporary file beside the target, set to WAL,
+    checked and fsynced, and renamed onto it (escdesk.file_use.replace_database_file: a kill at any point leaves
+    the old database or the restored one). A file, not the backup API into the live database, so that a backup
+    with another page size restores too. An older schema is upgraded, after its own copy, when EscDesk opens it.
     """
     if target.path is None:
         raise PostgresBackupsAreTheServersJob(target)
     backup, database = backup.expanduser().absolute(), target.path
-    revision = check_backup_file(backup)
+    try:
+        revision = check_backup_file(backup)
+    except NotRestorable as exc:
+        raise BackupFailed(str(exc)) from None
     if database.exists() and database.samefile(backup):
         raise BackupFailed(f"{backup} is the database itself; choose a backup file")
-    if not database.exists():
-        copy_database(backup, database)
-        return RestoreResult(backup, database, revision, None)
-    _check_restorable_target(database)
-    previous = take_backup(database, "before-restore")
-    _overwrite_in_place(backup, database)
+    previous = None
+    if database.exists():
+        try:  # first, before this process opens the database: fcntl locks are per process (see file_use)
+            refuse_if_in_use(database, "restoring a backup into it")
+        except DatabaseInUse as exc:
+            raise BackupFailed(str(exc)) from None
+        _check_restorable_target(database)
+        previous = take_backup(database, "before-restore")
+    _restore_file(backup, database)
     return RestoreResult(backup, database, revision, previous)
+
+
+def _restore_file(backup: Path, database: Path) -> None:
+    remove_stale_temporaries(database.parent, glob.escape(database.name), RESTORING)
+    try:
+        with held_temporary(database, RESTORING) as temporary:
+            _online_copy(backup, temporary, journal_mode="WAL")
+            _check_restored(temporary, database)
+            fsync_path(temporary)
+            replace_database_file(temporary, database, "restoring a backup into it")
+    except DatabaseInUse as exc:
+        raise BackupFailed(str(exc)) from None
+    except OSError as exc:
+        raise BackupFailed(f"cannot restore into {database}: {exc.strerror or exc}; it was not changed") from exc
+
+
+def _check_restored(copy: Path, database: Path) -> None:
+    with contextlib.closing(sqlite3.connect(copy)) as connection:
+        result = connection.execute("PRAGMA integrity_check").fetchall()
+    if result != [("ok",)]:
+        raise BackupFailed(f"the copy to restore into {database} fails SQLite's integrity check: {result[:3]}")
 
 
 def _check_restorable_target(database: Path) -> None:
@@ -288,21 +272,3 @@ def _check_restorable_target(database: Path) -> None:
         raise BackupFailed(f"cannot read {database} ({exc}); nothing was replaced") from exc
     if tables and "alembic_version" not in tables:
         raise BackupFailed(f"{database} is not an EscDesk database (it holds other tables); nothing was replaced")
-
-
-def _overwrite_in_place(backup: Path, database: Path) -> None:
-    try:
-        reader = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-        try:
-            writer = sqlite3.connect(database, timeout=10)
-            try:
-                reader.backup(writer)
-                result = writer.execute("PRAGMA integrity_check").fetchone()
-            finally:
-                writer.close()
-        finally:
-            reader.close()
-    except sqlite3.Error as exc:
-        raise BackupFailed(f"cannot restore {backup} into {database}: {exc}") from exc
-    if result != ("ok",):
-        raise BackupFailed(f"the restored {database} fails SQLite's integrity check: {result}")

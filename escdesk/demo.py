@@ -9,10 +9,9 @@ demo; a team (PostgreSQL) database is filled, or emptied and refilled with --rep
 from __future__ import annotations
 
 import contextlib
+import glob
 import logging
-import os
 import sqlite3
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -28,6 +27,14 @@ from escdesk.connect import AskPassword, open_database
 from escdesk.demo_book import COLUMNS, FIRST_CASE_NUMBER, generate
 from escdesk.demo_outcomes import write_demo_outcomes
 from escdesk.errors import EscDeskError
+from escdesk.file_use import (
+    DatabaseInUse,
+    fsync_path,
+    held_temporary,
+    refuse_if_in_use,
+    remove_stale_temporaries,
+    replace_database_file,
+)
 from escdesk.store import Store
 from escdesk.store.engine import DatabaseTarget, resolve_target
 from escdesk.store.models import Base
@@ -37,6 +44,7 @@ log = logging.getLogger(__name__)
 
 Row = tuple[Any, ...]
 BATCH = 5_000
+BUILDING = ".building"  # the demo is built in `.<target name>.XXXXXXXX.building` beside the target
 TABLES = Base.metadata.tables
 # Every table the demo fills, in an order that satisfies the foreign keys.
 TABLE_ORDER = (
@@ -287,39 +295,33 @@ def _check_sqlite_target(path: Path, replace: bool) -> None:
         raise DemoError(f"{path} is not an SQLite database; refusing to overwrite it, even with --replace")
 
 
-def _sidecars(path: Path) -> list[Path]:
-    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
-
-
 def _write_sqlite(path: Path, spec: DemoSpec, replace: bool) -> Counter[str]:
-    """Build beside the target, then rename onto it: the target is either untouched or a complete demo."""
+    """Build beside the target, then rename onto it: the target is either untouched or a complete demo.
+
+    Replacing is refused while another process (a running EscDesk) has the target open, before the build and
+    again at the rename: that process would go on committing into the old, deleted file."""
     _check_sqlite_target(path, replace)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".building", dir=path.parent)
+        if path.exists():
+            refuse_if_in_use(path, "replacing it with a demo")
+        remove_stale_temporaries(path.parent, glob.escape(path.name), BUILDING)
+        with held_temporary(path, BUILDING) as building:
+            _set_page_size(building)
+            counts = _build_file(building, spec)
+            fsync_path(building)
+            replace_database_file(building, path, "replacing it with a demo")
+    except DatabaseInUse as exc:
+        raise DemoError(str(exc)) from None
     except OSError as exc:
-        raise DemoError(f"cannot create {path}: {exc.strerror}") from exc
-    os.close(handle)
-    building = Path(name)
-    try:
-        _set_page_size(building)
-        counts = _build_file(building, spec)
-        _fsync(building)
-        for stale in _sidecars(path):  # an old -wal beside the new file would be replayed into it
-            stale.unlink(missing_ok=True)
-        os.replace(building, path)
-        _fsync(path.parent)
-    except BaseException:
-        for leftover in (building, *_sidecars(building)):
-            leftover.unlink(missing_ok=True)
-        raise
+        raise DemoError(f"cannot create {path}: {exc.strerror or exc}") from exc
     return counts
 
 
 def _build_file(building: Path, spec: DemoSpec) -> Counter[str]:
     store = open_database(resolve_target(building), create=True).store
     try:
-        # A crash mid-build loses only the temporary file, so SQLite may skip its fsyncs; _fsync runs once at the end.
+        # A crash mid-build loses only the temporary file, so SQLite may skip its fsyncs; one fsync_path at the end.
         store.engine.dispose()
         event.listen(store.engine, "connect", _bulk_build_pragmas)
         with store.uow() as uow:
@@ -344,11 +346,3 @@ def _bulk_build_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode = MEMORY")
     cursor.execute("PRAGMA cache_size = -131072")  # 128 MiB: a scale build's indexes stay in memory
     cursor.close()
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from escdesk.calendars import BusinessCalendar
+from escdesk.file_use import fsync_folder
 from escdesk.paths import config_dir
 from escdesk.policy import Policy, PolicyError, default_policy, parse_policy, read_policy_data
 
@@ -93,8 +94,9 @@ def with_calendar(data: dict[str, Any], calendar: BusinessCalendar) -> dict[str,
 def save_user_policy(data: dict[str, Any], path: Path | None = None) -> Policy:
     """Check `data` as a policy, then write it as the user's policy file; returns the policy it holds.
 
-    Written to a temporary file beside the target and moved over it: a crash leaves the old file or the new one,
-    never half of one. Nothing is written when the data is not a valid policy (PolicyError names the field)."""
+    Written to a temporary file beside the target, fsynced, and moved over it (the folder fsynced after): a crash
+    or a power cut leaves the old file or the new one, never half of one. Nothing is written when the data is not
+    a valid policy (PolicyError names the field)."""
     path = user_policy_path() if path is None else path
     policy = parse_policy(data, str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +105,10 @@ def save_user_policy(data: dict[str, Any], path: Path | None = None) -> Policy:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(data, out, indent=2, ensure_ascii=False)
             out.write("\n")
+            out.flush()
+            os.fsync(out.fileno())  # on disk before the rename: a power cut must not leave an empty policy.json
         os.replace(temporary, path)
+        fsync_folder(path.parent)  # and the rename itself on disk
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -7,6 +7,7 @@ import os
 import re
 import sqlite3
 import stat
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,35 @@ def check_sqlite_file(path: Path, *, must_exist: bool) -> None:
         if not os.access(path.parent, os.W_OK):
             raise DatabaseUnavailable(f"cannot create {path}: the folder {path.parent} is not writable")
         return
+    if opened_in_this_process(path):
+        return  # checked when it was opened; opening the file again here would drop SQLite's locks (below)
     _check_existing_file(path)
+
+
+# How many DBAPI connections this process has open on each SQLite file. Closing any descriptor of a file drops all
+# of this process's fcntl locks on it, SQLite's included: its SHARED lock on a WAL database is what stops another
+# process that closes its connection from deleting the -wal and -shm still in use here (commits then lost). So the
+# checks that open the file, and escdesk.file_use's in-use probe, never run on a file we have open.
+_CONNECTIONS_HERE: dict[Path, int] = {}
+_COUNTING = threading.Lock()  # pools open and close connections on worker threads
+
+
+def opened_in_this_process(path: Path) -> bool:
+    return _CONNECTIONS_HERE.get(path.absolute(), 0) > 0
+
+
+def _count_connections(engine: Engine, path: Path) -> None:
+    def opened(_dbapi_connection: Any, _record: Any) -> None:
+        with _COUNTING:
+            _CONNECTIONS_HERE[path] = _CONNECTIONS_HERE.get(path, 0) + 1
+
+    def closed(_dbapi_connection: Any, _record: Any) -> None:
+        with _COUNTING:
+            _CONNECTIONS_HERE[path] = max(_CONNECTIONS_HERE.get(path, 0) - 1, 0)
+
+    event.listen(engine, "connect", opened)
+    event.listen(engine.pool, "close", closed)
+    event.listen(engine.pool, "close_detached", closed)
 
 
 def _check_existing_file(path: Path) -> None:
@@ -186,6 +215,8 @@ def create_db_engine(target: DatabaseTarget, password: str | None = None) -> Eng
         engine = create_engine(target.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
+        assert target.path is not None
+        _count_connections(engine, target.path)
         return engine
     url = target.url.set(password=password) if password else target.url
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10, "application_name": "escdesk"})

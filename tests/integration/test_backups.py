@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import stat
 from collections.abc import Callable
@@ -135,14 +136,22 @@ def test_restore_brings_back_the_data_and_keeps_the_current_file(
     service.open_case(new_outage(make_customer(), title="second outage"))
     assert case_count(raw_rows, sqlite_db) == 2
 
-    # The store stays open throughout, like a second EscDesk window: it must see the restored data, uncorrupted.
+    # Restoring is refused while any EscDesk has the database open (tests/integration/test_restore_in_use.py):
+    # it is a file replace, and an open connection would go on using the old file.
+    opened.store.close()
     assert main(["restore", str(saved), "--db", str(sqlite_db)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"restored {sqlite_db} from {saved} (schema ")
     assert case_count(raw_rows, sqlite_db) == 1
     assert raw_rows(sqlite_db, "PRAGMA integrity_check") == [("ok",)]
     assert raw_rows(sqlite_db, "PRAGMA journal_mode") == [("wal",)]
-    assert [c.title for c in service.open_cards()] == ["EU region outage"]
+    assert stat.S_IMODE(sqlite_db.stat().st_mode) == 0o600
+    reopened = open_database(resolve_target(sqlite_db))
+    try:
+        with reopened.store.read() as uow:
+            assert [c.title for c in uow.cases.open_cards()] == ["EU region outage"]
+    finally:
+        reopened.store.close()
     previous = [b for b in backups.list_backups(sqlite_db) if b.label == "before-restore"]
     assert len(previous) == 1 and str(previous[0].path) in out
     assert case_count(raw_rows, previous[0].path) == 2  # nothing is lost by restoring the wrong file
@@ -227,3 +236,96 @@ def test_postgresql_backups_are_the_servers_job(command: list[str], capsys: Any)
     err = capsys.readouterr().err
     assert "backups are the server's job" in err
     assert "pg_dump" in err
+
+
+def _page_size(path: Path) -> int:
+    with sqlite3.connect(path) as connection:
+        return int(connection.execute("PRAGMA page_size").fetchone()[0])
+
+
+def test_restore_a_backup_with_another_page_size(
+    opened: OpenedDatabase, one_case: str, sqlite_db: Path, tmp_path: Path, raw_rows: RawRows
+) -> None:
+    bigger = backups.copy_database(sqlite_db, tmp_path / "bigger-pages.sqlite")  # a demo has 16 KiB pages
+    connection = sqlite3.connect(bigger)
+    connection.execute("PRAGMA page_size = 16384")
+    connection.execute("VACUUM")
+    connection.close()
+    opened.store.close()
+    assert _page_size(sqlite_db) != 16384
+    result = backups.restore(bigger, resolve_target(sqlite_db))
+    assert _page_size(sqlite_db) == 16384
+    assert raw_rows(sqlite_db, "PRAGMA integrity_check") == [("ok",)]
+    assert raw_rows(sqlite_db, "PRAGMA journal_mode") == [("wal",)]
+    assert case_count(raw_rows, sqlite_db) == 1
+    assert result.previous_copy is not None and _page_size(result.previous_copy) != 16384
+    assert [p.name for p in sqlite_db.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def _only_marker_tables(path: Path) -> Path:
+    connection = sqlite3.connect(path)
+    for table in ("alembic_version(version_num)", "escalations(x)", "customers(x)", "case_events(x)"):
+        connection.execute(f"CREATE TABLE {table}")
+    connection.execute("INSERT INTO alembic_version VALUES ('0006')")
+    connection.commit()
+    connection.close()
+    return path
+
+
+def test_restore_refuses_a_file_with_only_the_marker_tables(
+    opened: OpenedDatabase, sqlite_db: Path, tmp_path: Path, capsys: Any
+) -> None:
+    fake = _only_marker_tables(tmp_path / "fake.sqlite")
+    opened.store.close()
+    before = digest(sqlite_db)
+    assert main(["restore", str(fake), "--db", str(sqlite_db)]) == 1
+    err = capsys.readouterr().err
+    assert "is not an EscDesk backup: it says schema 0006 but lacks" in err
+    assert "case_events columns" in err and "escalation_id" in err
+    assert digest(sqlite_db) == before
+
+
+def test_restore_refuses_a_backup_missing_a_table_of_its_revision(
+    opened: OpenedDatabase, sqlite_db: Path, tmp_path: Path, capsys: Any
+) -> None:
+    partial = backups.copy_database(sqlite_db, tmp_path / "partial.sqlite")
+    with sqlite3.connect(partial) as connection:
+        connection.execute("DROP TABLE import_items")
+    assert main(["restore", str(partial), "--db", str(sqlite_db)]) == 1
+    assert "lacks table import_items" in capsys.readouterr().err
+
+
+def _leftover(folder: Path, name: str, *, age_seconds: float) -> Path:
+    path = folder / name
+    for each in (path, path.with_name(path.name + "-journal")):
+        each.write_bytes(b"half a copy")
+        os.utime(each, (each.stat().st_atime - age_seconds, each.stat().st_mtime - age_seconds))
+    return path
+
+
+def test_a_backup_removes_what_a_killed_backup_left_and_nothing_else(
+    opened: OpenedDatabase, sqlite_db: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "copy.sqlite"
+    stale = _leftover(tmp_path, ".copy.sqlite.abcd_123.part", age_seconds=3600)
+    fresh = _leftover(tmp_path, ".copy.sqlite.fresh123.part", age_seconds=0)  # maybe being written right now
+    written = _leftover(tmp_path, ".copy.sqlite.held1234.part", age_seconds=3600)
+    other = _leftover(tmp_path, ".other.sqlite.abcd_123.part", age_seconds=3600)  # another target's
+    fcntl = pytest.importorskip("fcntl")
+    with written.open("rb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # what a running EscDesk holds while it writes the file
+        backups.copy_database(sqlite_db, target)
+    assert not stale.exists() and not stale.with_name(stale.name + "-journal").exists()
+    assert fresh.exists() and written.exists() and other.exists()
+    rolling = _leftover(backups.backup_folder(sqlite_db), ".escdesk-daily-20261201T000000000000Z.sqlite.abcdefgh.part",
+                        age_seconds=3600)  # fmt: skip
+    backups.take_backup(sqlite_db, "manual")
+    assert not rolling.exists()
+
+
+def test_a_demo_removes_what_a_killed_demo_left(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite"
+    stale = _leftover(tmp_path, ".demo.sqlite.k1ll3d_x.building", age_seconds=3600)
+    assert main(["demo", "--db", str(db), "--customers", "5", "--open", "2", "--history", "3"]) == 0
+    assert not stale.exists() and not stale.with_name(stale.name + "-journal").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
