@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from escdesk.csv_cells import protect_record, restore_record
 from escdesk.domain import CaseStatus, CaseType, EventKind, InvolvementStatus, Level, Pace, RootCause, Severity
 from escdesk.errors import EscDeskError
 from escdesk.exports import write_atomically
@@ -53,6 +54,8 @@ COLUMNS = (
     "status", "owner", "opened_at", "acknowledged_at", "resolved_at", "closed_at", "arr_at_risk", "root_cause",
     "policy_version", "source", "tickets", "involved_leaders", "involved_roles",
 )  # fmt: skip
+# Written as numbers (never given the formula-guard quote of escdesk.csv_cells, so "-5" stays a number).
+NUMERIC_COLUMNS = frozenset({"customer_arr", "arr_at_risk"})
 REQUIRED = ("id", "customer", "title", "case_type", "severity", "pace", "level", "status", "opened_at")
 SEPARATOR = "|"
 _SPLIT = re.compile(r"(?<!\\)((?:\\\\)*)\|")
@@ -124,7 +127,7 @@ def export_cases(store: Store, target: Path) -> int:
     with store.read() as uow:
         count = 0
         for row in case_rows(uow.session):
-            writer.writerow(row)
+            writer.writerow(protect_record(row, NUMERIC_COLUMNS))  # a name starting "=" is not a formula
             count += 1
     write_atomically(target, buffer.getvalue().encode("utf-8-sig"))
     return count
@@ -316,7 +319,8 @@ def import_cases(
     parsed: list[tuple[dict[str, str], dict[str, Any]]] = []
     for row in iter_rows(path, shape):
         report.rows_read += 1
-        cells = {name: row.cells[i] if i < len(row.cells) else "" for i, name in enumerate(shape.header)}
+        read = {name: row.cells[i] if i < len(row.cells) else "" for i, name in enumerate(shape.header)}
+        cells = restore_record(read, NUMERIC_COLUMNS)  # undo the export's formula guard
         try:
             parsed.append((cells, _parse_case(cells, row.line)))
         except _BadRow as bad:

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING
 
 from escdesk import __version__
 from escdesk.backup_command import add_backup_commands, run_backup, run_restore
+from escdesk.cli_streams import never_fail_on_encoding, reader_went_away
 from escdesk.domain import CaseCard, Level
 from escdesk.errors import EscDeskError
+from escdesk.ladder_command import add_ladder_arguments, run_ladder_command
 from escdesk.policy_command import add_policy_arguments, run_policy_command, run_prompts_command
 from escdesk.slow_burn_command import add_slow_burn_commands, run_people_command, run_scan_command
 
@@ -112,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_case_export_command(commands)
     add_backup_commands(commands)
     add_policy_arguments(commands, _db_option)
+    add_ladder_arguments(commands, _db_option)
     add_slow_burn_commands(commands, _db_option)
     return parser
 
@@ -153,13 +156,21 @@ def _add_export_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     # Checked by the command, not argparse: a bad week is bad input (exit 1), not a usage error (exit 2).
     weekly.add_argument("--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W48 (default: this week)")
     _pdf_options(weekly)
+    case_report = reports.add_parser("case", help="the full case report of one case: every field, several pages")
+    case_report.add_argument("case", metavar="CASE", help="ESC-1234, the case number or the case id")
+    _pdf_options(case_report)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    never_fail_on_encoding()  # LANG=C: a non-ASCII name prints as \u escapes, not a traceback
     args = build_parser().parse_args(argv)
     command: Callable[[argparse.Namespace], int] = COMMANDS.get(args.command or "gui", _run_gui)
     try:
-        return command(args)
+        status = command(args)
+        sys.stdout.flush()  # a closed pipe is reported here, not in the flush at exit
+        return status
+    except BrokenPipeError:  # `escdesk ... | head`: the reader has all it wanted
+        return reader_went_away()
     except EscDeskError as exc:
         print(f"escdesk: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -177,12 +188,18 @@ def _run_gui(args: argparse.Namespace) -> int:
     return run_app(db=args.db, screenshot=args.screenshot)
 
 
-def _target(args: argparse.Namespace) -> DatabaseTarget:
+def _target(args: argparse.Namespace, *, fresh: bool = False) -> DatabaseTarget:
+    """--db, else the database the app uses (the last one it opened); `fresh` (init, demo): else the default
+    file, so that a new database never lands on the one in use."""
     from escdesk.paths import default_database_path
+    from escdesk.settings import Settings, remembered_database
     from escdesk.store.engine import resolve_target
 
     # `is None`, not falsiness: `--db ""` is a mistake to report, not a request for the default database.
-    return resolve_target(default_database_path() if args.db is None else args.db)
+    if args.db is not None:
+        return resolve_target(args.db)
+    chosen = None if fresh else remembered_database(Settings.load())
+    return resolve_target(chosen or default_database_path())
 
 
 def _ask_password_on_terminal(display: str, reason: str) -> str | None:
@@ -195,14 +212,14 @@ def _ask_password_on_terminal(display: str, reason: str) -> str | None:
 def _open(args: argparse.Namespace, *, create: bool = False) -> OpenedDatabase:
     from escdesk.connect import open_database
 
-    opened = open_database(_target(args), create=create, ask_password=_ask_password_on_terminal)
+    opened = open_database(_target(args, fresh=create), create=create, ask_password=_ask_password_on_terminal)
     for notice in opened.notices:
         print(f"escdesk: note: {notice}", file=sys.stderr)
     return opened
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    target = _target(args)
+    target = _target(args, fresh=True)
     if target.path is not None:
         if target.path.exists():
             raise CliError(f"{target.path} already exists; 'escdesk migrate' upgrades an existing database")
@@ -246,7 +263,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         seed=args.seed,
         as_of=args.as_of or datetime.now(UTC).replace(minute=0, second=0, microsecond=0),
     )
-    summary = write_demo_database(_target(args), spec, replace=args.replace, ask_password=_ask_password_on_terminal)
+    target = _target(args, fresh=True)
+    summary = write_demo_database(target, spec, replace=args.replace, ask_password=_ask_password_on_terminal)
     if args.json:
         print(json.dumps(summary.as_dict()))
     else:
@@ -305,12 +323,17 @@ def _export_options(args: argparse.Namespace) -> ExportOptions:
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
-    from escdesk.exports import export_brief
+    return _write_pdf(args, "export_brief")
+
+
+def _write_pdf(args: argparse.Namespace, exporter: str) -> int:
+    """One case's PDF (the brief, the full case report) through escdesk.exports, the app's own export path."""
+    from escdesk import exports
 
     options = _export_options(args)
     opened = _open(args)
     try:
-        written = export_brief(opened.store, args.case, args.output, options)
+        written = getattr(exports, exporter)(opened.store, args.case, args.output, options)
     finally:
         opened.store.close()
     print(f"wrote {written}")
@@ -321,6 +344,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from escdesk.exports import export_weekly
     from escdesk.reports.weeks import parse_week
 
+    if args.report == "case":
+        return _write_pdf(args, "export_case_report")
     week = parse_week(args.week) if args.week else None  # before the database is opened: a typo costs nothing
     options = _export_options(args)
     opened = _open(args)
@@ -370,6 +395,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "restore": run_restore,
     "policy": run_policy_command,
     "prompts": lambda args: run_prompts_command(args, lambda: _open(args)),
+    "ladder": lambda args: run_ladder_command(args, lambda: _open(args)),
     "scan": lambda args: run_scan_command(args, lambda: _open(args)),
     "people": lambda args: run_people_command(args, lambda: _open(args)),
 }

@@ -62,6 +62,9 @@ def open_database(
         from escdesk.store.migrate import upgrade_database
 
         migration = upgrade_database(engine, target)
+    except DBAPIError as exc:  # e.g. a team database whose tables this role may not read or change
+        engine.dispose()
+        raise DatabaseUnavailable(_describe(exc, target)) from exc
     except BaseException:
         engine.dispose()
         raise
@@ -99,6 +102,11 @@ def _describe(exc: DBAPIError, target: DatabaseTarget) -> str:
         return f"{target.display} is not an EscDesk database (SQLite says: {detail})"
     if "readonly" in detail or "read-only" in detail:
         return f"{target.display} is read-only; EscDesk needs to write to its database"
+    if "permission denied" in detail.lower():
+        return (
+            f"{target.display}: this database user may not use EscDesk's tables ({detail}); ask the database's "
+            "owner to grant it SELECT, INSERT, UPDATE and DELETE on them (README: A team database on PostgreSQL)"
+        )
     return f"cannot open {target.display}: {detail}"
 
 
@@ -106,21 +114,23 @@ def _is_auth_failure(exc: OperationalError) -> bool:
     return any(marker in str(exc.orig).lower() for marker in AUTH_FAILURES)
 
 
-def _stored_password(target: DatabaseTarget, notices: list[str]) -> tuple[str | None, bool]:
-    """(password from keyring or None, whether a keyring is usable)."""
+def _stored_password(target: DatabaseTarget) -> tuple[str | None, str | None]:
+    """(password from keyring or None, why no keyring can be used or None)."""
     try:
-        return credentials.get_password(target.credential_key), True
+        return credentials.get_password(target.credential_key), None
     except credentials.KeyringUnavailable as exc:
-        notices.append(str(exc))
-        return None, False
+        return None, str(exc)
 
 
 def _connect_team_database(target: DatabaseTarget, ask: AskPassword | None, notices: list[str]) -> Engine:
-    password, keyring_ok = _stored_password(target, notices)
+    password, no_keyring = _stored_password(target)
+    keyring_ok = no_keyring is None
     # Without a stored password, try libpq's own sources first (PGPASSWORD, ~/.pgpass, trust or peer auth).
     engine = _try_connect(target, password)
     if engine is not None:
-        return engine
+        return engine  # no password needed from us: a missing keyring is nothing to mention
+    if no_keyring is not None:
+        notices.append(no_keyring)
     reason = "the saved password was refused" if password else "a password is needed"
     while True:
         typed = ask(target.display, reason) if ask else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from escdesk.clock import Clock
+from escdesk.csv_cells import protect_row, restore_cell
 from escdesk.directory import (
     DirectoryError,
     DirectoryPerson,
@@ -88,7 +89,7 @@ def export_csv(people: list[DirectoryPerson]) -> str:
             role = "" if cover is None else cover.role
             bands = "" if cover is None else ";".join(b.value for b in cover.bands)
             regions = "" if cover is None else ";".join(cover.regions)
-            writer.writerow((person.name, person.email, person.title, role, bands, regions))
+            writer.writerow(protect_row((person.name, person.email, person.title, role, bands, regions)))
     return out.getvalue()
 
 
@@ -109,7 +110,7 @@ def read_csv(text: str, policy: Policy, source: str = "CSV") -> list[PersonEntry
     for line, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
-        row = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
+        row = {name: (restore_cell(cells[i].strip()) if i < len(cells) else "") for i, name in enumerate(header)}
         problem = _add_row(groups, row, line, policy)
         if problem is not None:
             problems.append(problem)

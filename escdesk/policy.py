@@ -8,7 +8,6 @@ here; a case records the policy version it was opened under (and keeps the check
 from __future__ import annotations
 
 import enum
-import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -30,6 +29,7 @@ from escdesk.domain import ArrBand, CaseType, FunctionalRole, Level, Severity
 from escdesk.durations import parse_span
 from escdesk.json_shapes import expect_list, expect_object
 from escdesk.policy_clocks import ClockPolicy, parse_clock_policy
+from escdesk.policy_input import MAX_POLICY_BYTES, PolicyInputError, check_top_level_keys, decode_policy_json
 from escdesk.policy_rules import PolicyRulesError, RoleDef, RuleDef, parse_policy_rules
 
 POLICY_FORMAT = "escdesk-policy"
@@ -156,6 +156,10 @@ def _parse_levels(raw: Any, where: str) -> tuple[LevelDef, ...]:
         for i, r in enumerate(_list(raw, where))
     )
     _each_once([d.level for d in levels], Level, where)
+    for i, level in enumerate(levels):  # the app shows and matches Level.code: another code would be ignored
+        if level.code != level.level.code:
+            raise PolicyError(f"{where}[{i}].code: expected {level.level.code!r} for level {level.level.value}, "
+                              f"got {level.code!r}")  # fmt: skip
     return levels
 
 
@@ -330,16 +334,37 @@ def load_policy(path: Path) -> Policy:
 
 
 def read_policy_data(path: Path) -> dict[str, Any]:
-    """The JSON object of a policy file, unchecked; PolicyError names the file and what is wrong with it."""
+    """The JSON object of a policy file, not yet parsed as a policy; PolicyError names the file and what is wrong
+    with it. Every reader of a policy file comes here: the limits of escdesk.policy_input apply to all of them."""
+    data = _decode_policy_file(path)
+    if data.get("format") == POLICY_FORMAT:  # not a policy at all: parse_policy says so, not "unknown field"
+        try:
+            check_top_level_keys(data, _shipped_keys(), str(path))
+        except PolicyInputError as exc:
+            raise PolicyError(str(exc)) from None
+    return data
+
+
+def _decode_policy_file(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_POLICY_BYTES + 1)  # enough to tell it is too large without reading it all
+        data = decode_policy_json(raw, str(path))
+    except OSError as exc:
         raise PolicyError(f"{path}: cannot read the policy file ({exc})") from exc
-    except json.JSONDecodeError as exc:
-        raise PolicyError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+    except PolicyInputError as exc:
+        raise PolicyError(str(exc)) from None
     if not isinstance(data, dict):
         raise PolicyError(f"{path}: a policy file holds a JSON object")
     return data
+
+
+@cache
+def _shipped_keys() -> frozenset[str]:
+    """The top-level fields of the shipped policy: the only ones a policy file may have."""
+    from resources import resource_path
+
+    return frozenset(_decode_policy_file(resource_path("policy", "default.json")))
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,23 +57,50 @@ def run_policy_command(args: argparse.Namespace) -> int:
 
 
 def _policy_action(args: argparse.Namespace) -> int:
-    from escdesk.policy import load_policy
+    from escdesk.policy import load_policy, read_policy_data
     from escdesk.policy_store import load_effective_policy, policy_data, save_user_policy
 
     path: Path = args.file
     if args.policy_action == "check":
         policy = load_policy(path)
         print(f"{path}: policy {policy.name!r} version {policy.version} is valid ({_counts(policy)})")
+        _warn_if_same_version(path, policy)
     elif args.policy_action == "export":
+        from escdesk.exports import write_atomically
+
+        if path.is_dir():
+            raise PolicyCommandError(f"{path} is a folder; give the name of the policy file to write")
         data = policy_data(load_effective_policy())
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        # Atomically: a crash or a full disk keeps the old file, never half a policy that a team then imports.
+        write_atomically(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         print(f"wrote {path}")
     else:
         policy = load_policy(path)  # refused before anything is written
-        data = json.loads(path.read_text(encoding="utf-8"))
-        save_user_policy(data)
+        save_user_policy(read_policy_data(path))
         print(f"imported policy {policy.name!r} version {policy.version} ({_counts(policy)})")
     return 0
+
+
+def _warn_if_same_version(path: Path, policy: Any) -> None:
+    """A changed policy under the version in force would be mistaken for it: a case records the version it was
+    opened under and keeps it, so the change would not reach those cases as a new version. The editor bumps the
+    version on save; a hand-edited file must too."""
+    from escdesk.policy import read_policy_data
+    from escdesk.policy_editing import bump_version
+    from escdesk.policy_store import load_effective_policy, policy_data
+
+    in_force = load_effective_policy()
+    if policy.version != in_force.policy.version:
+        return
+    data, current = read_policy_data(path), policy_data(in_force)
+    if all(data[key] == current.get(key) for key in data):  # missing later sections come from the default
+        return
+    print(
+        f"warning: {path} changes the policy in force but keeps its version {policy.version!r}; cases keep the "
+        f"version they were opened under and the policy editor bumps it on save, so give this file a new "
+        f"version, e.g. {bump_version(policy.version)!r}",
+        file=sys.stderr,
+    )
 
 
 def _counts(policy: Any) -> str:
@@ -92,6 +120,7 @@ def _as_of(text: str | None) -> datetime:
 def run_prompts_command(args: argparse.Namespace, open_db: Callable[[], OpenedDatabase]) -> int:
     from escdesk.brief_service import resolve_case
     from escdesk.clock import FrozenClock
+    from escdesk.errors import NotFound
     from escdesk.policy_store import load_effective_policy, policy_data
     from escdesk.prompt_service import PromptService
 
@@ -101,7 +130,11 @@ def run_prompts_command(args: argparse.Namespace, open_db: Callable[[], OpenedDa
     try:
         case_id = resolve_case(opened.store, args.case)
         service = PromptService(opened.store, FrozenClock(at), effective.policy, _actor(), policy_data(effective))
-        view = service.case_prompts(case_id)
+        try:
+            view = service.case_prompts(case_id)
+        except NotFound:
+            closed = f"{args.case} is not open: prompts are for open cases ('escdesk cases' lists them)"
+            raise NotFound(closed) from None
     finally:
         opened.store.close()
     print(json.dumps(view_json(view), indent=2, ensure_ascii=False) if args.json else view_text(view))

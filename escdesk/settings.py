@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from escdesk.paths import config_dir
+from escdesk.paths import config_dir, default_database_path
 from escdesk.store.engine import mask_password
 from escdesk.store.engine import without_password as _url_without_password
 
@@ -27,6 +27,7 @@ class Settings:
     last_database: str | None = None  # a path or a password-less URL
     paper_size: str = "A4"  # A4 or Letter, for briefs and reports
     display_timezone: str | None = None  # None: the system's zone
+    redact_exports: bool = False  # exported briefs and reports hide ARR and contact names unless asked otherwise
 
     @classmethod
     def path(cls) -> Path:
@@ -86,3 +87,13 @@ def without_password(database: str | None) -> str | None:
     if url.password is None and "password" not in {k.lower() for k in url.query}:
         return database
     return _url_without_password(url).render_as_string(hide_password=False)
+
+
+def remembered_database(settings: Settings) -> str | None:
+    """The database EscDesk uses when none is named: the last one the app opened, if it is still there, else the
+    default file if it exists; None before the first run. The app and every command agree on it."""
+    last = settings.last_database
+    if last and ("://" in last or Path(last).exists()):
+        return last
+    default = default_database_path()
+    return str(default) if default.exists() else None

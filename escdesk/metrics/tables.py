@@ -8,6 +8,8 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from escdesk.csv_cells import protect_cell
+
 Cell = str | int | float | Decimal | None
 
 
@@ -42,7 +44,10 @@ class Table:
 
 
 def _csv_cell(value: Cell) -> str:
-    # An empty cell, not "None": spreadsheets read it as blank, which is what "no value" means here.
+    # An empty cell, not "None": spreadsheets read it as blank, which is what "no value" means here. Only text
+    # (a customer's or owner's name) gets the formula guard: numbers, negative ones too, stay numbers.
+    if isinstance(value, str):
+        return protect_cell(value)
     return "" if value is None else str(value)
 
 

