@@ -15,12 +15,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from escdesk.brief_timeline import ROLE_WORDS, timeline_entries
 from escdesk.briefs.content import AccountBox, BriefContent, BriefOption, ExecutiveAsk, PlanItem
 from escdesk.clock import Clock
 from escdesk.clocks import CONTINUOUS, target_duration
 from escdesk.domain import (
     ArrBand,
+    CaseEvent,
     CaseStatus,
     CaseType,
     EventKind,
@@ -38,7 +41,7 @@ from escdesk.ids import new_id
 from escdesk.money import from_cents
 from escdesk.policy import Policy
 from escdesk.store import Store, UnitOfWork
-from escdesk.store.models import CaseBrief, CaseEventRow, CasePlanItem, Customer, Escalation, Involvement
+from escdesk.store.models import CaseBrief, CaseEventRow, CasePlanItem, Customer, Escalation, Involvement, Person
 from escdesk.store.repositories import OPEN_INVOLVEMENT
 
 NO_UPDATE_DUE = {
@@ -88,12 +91,13 @@ def brief_content(
         case = uow.cases.get(case_id)
         if case is None:
             raise NotFound(f"no case with id {case_id}")
-        return _content(uow, case, policy, clock.now(), time_zone, prepared_by)
+        return brief_in_session(uow, case, policy, clock.now(), time_zone, prepared_by)
 
 
-def _content(
-    uow: UnitOfWork, case: Escalation, policy: Policy, now: datetime, time_zone: str, prepared_by: str | None
+def brief_in_session(
+    uow: UnitOfWork, case: Escalation, policy: Policy, now: datetime, time_zone: str, prepared_by: str | None = None
 ) -> BriefContent:
+    """The brief's content read inside an open unit of work (the full case report reads more in the same one)."""
     customer = uow.session.get(Customer, case.customer_id)
     assert customer is not None  # a foreign key: the case cannot outlive its customer
     brief = uow.briefs.brief(case.id)
@@ -124,7 +128,14 @@ def _content(
         pace=Pace(case.pace),
         opened_at=case.opened_at,
         prepared_by=prepared_by,
+        people=_people_named(uow, history),
     )
+
+
+def _people_named(uow: UnitOfWork, history: list[CaseEvent]) -> tuple[str, ...]:
+    """The directory's people and the history's actors: the names a redacted copy must not show."""
+    directory = uow.session.scalars(select(Person.name).where(Person.deleted_at.is_(None)))
+    return tuple(sorted({*directory, *(e.actor for e in history)} - {""}))
 
 
 def _text(brief: CaseBrief | None, name: str) -> str:

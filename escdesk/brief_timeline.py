@@ -59,6 +59,16 @@ def describe(event: CaseEvent, policy: Policy) -> str | None:
     return None
 
 
+def change_words(before: str | None, after: str | None) -> str:
+    """ "signal x: clear" → "signal x: set" reads as "clear → set": the shared subject is said once, by the caller."""
+    if before and after:
+        head, sep, rest = before.rpartition(": ")
+        if sep and after.startswith(head + sep):
+            before, after = rest, after[len(head + sep) :]
+        return f"{before} → {after}"
+    return after or before or "changed"
+
+
 def _level(code: str | None, policy: Policy) -> str:
     if not code or not code.upper().startswith("L") or not code[1:].isdigit():
         return code or "an unknown level"

@@ -15,9 +15,11 @@ from pathlib import Path
 
 from escdesk.brief_service import brief_content, resolve_case
 from escdesk.briefs import build_brief_pdf
+from escdesk.case_report_service import case_report_content
 from escdesk.clock import Clock
 from escdesk.errors import EscDeskError
 from escdesk.policy import Policy
+from escdesk.reports.case_report import build_case_report_pdf
 from escdesk.reports.portfolio import weekly_portfolio
 from escdesk.reports.weekly import build_weekly_pdf
 from escdesk.reports.weeks import IsoWeek, week_of
@@ -48,6 +50,14 @@ def export_brief(store: Store, case: str, target: Path, options: ExportOptions) 
     case_id = resolve_case(store, case)
     content = brief_content(store, case_id, clock=options.clock, policy=options.policy, time_zone=options.time_zone)
     return write_atomically(target, build_brief_pdf(content, paper=options.paper, redact=options.redact))
+
+
+def export_case_report(store: Store, case: str, target: Path, options: ExportOptions) -> Path:
+    """Write the full case report (several pages, nothing cut) of the case named by `case` to `target`."""
+    case_id = resolve_case(store, case)
+    content = case_report_content(store, case_id, clock=options.clock, policy=options.policy,
+                                  time_zone=options.time_zone)  # fmt: skip
+    return write_atomically(target, build_case_report_pdf(content, paper=options.paper, redact=options.redact))
 
 
 def brief_file_name(store: Store, case_id: str) -> str:

@@ -1,4 +1,5 @@
-"""Exporting briefs and the weekly report from the desktop app: menu actions, file dialogs, work off the GUI thread.
+"""Exporting briefs, full case reports and the weekly report from the app: menu actions, file dialogs, work off the
+GUI thread.
 
 One export is two tasks: the database worker gathers the content (SQL), a background thread builds and writes the
 PDFs (reportlab takes a few hundred milliseconds a page); the window only hears the outcome. A status-bar
@@ -24,7 +25,10 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QProgressBar, QWidget
 from escdesk import paths
 from escdesk.brief_service import brief_content
 from escdesk.briefs import BriefContent, build_brief_pdf
+from escdesk.case_report_service import case_report_content
 from escdesk.exports import ExportOptions, write_atomically
+from escdesk.reports.case_report import build_case_report_pdf, case_report_file_name
+from escdesk.reports.case_report_content import CaseReportContent
 from escdesk.reports.portfolio import WeeklyPortfolio, weekly_portfolio
 from escdesk.reports.weekly import build_weekly_pdf
 from escdesk.reports.weeks import IsoWeek, parse_week, week_of
@@ -84,10 +88,11 @@ class ExportActions:
     preview_brief: QAction
     weekly_report: QAction
     open_after: QAction
+    case_report: QAction
 
 
 class ExportController(QObject):
-    """Export brief… (Ctrl+E), Preview brief… and Weekly report… for one desk.
+    """Export brief… (Ctrl+E), Preview brief…, Full case report… and Weekly report… for one desk.
 
     Signals:
         exported(list): the PDFs were written; their paths.
@@ -112,14 +117,15 @@ class ExportController(QObject):
 
     def _build_actions(self) -> ExportActions:
         window = self.window
-        labels = ("&Export brief…", "&Preview brief…", "&Weekly report…", "&Open the file after export")
+        labels = ("&Export brief…", "&Preview brief…", "&Weekly report…", "&Open the file after export",
+                  "&Full case report…")  # fmt: skip
         actions = ExportActions(*(QAction(label, window) for label in labels))
         actions.export_brief.setShortcut(QKeySequence("Ctrl+E"))
         actions.preview_brief.setShortcut(QKeySequence("Ctrl+Shift+E"))
         actions.open_after.setCheckable(True)
         actions.open_after.setChecked(True)
         menu = window.case_menu
-        menu.addActions([actions.export_brief, actions.preview_brief])
+        menu.addActions([actions.export_brief, actions.preview_brief, actions.case_report])
         window.file_menu.insertAction(window.menu_actions.quit, actions.weekly_report)
         window.file_menu.insertSeparator(window.menu_actions.quit)
         menu.addSeparator()
@@ -127,6 +133,7 @@ class ExportController(QObject):
         actions.export_brief.triggered.connect(lambda: self.export_selected_briefs())
         actions.preview_brief.triggered.connect(lambda: self.preview_selected_brief())
         actions.weekly_report.triggered.connect(lambda: self.export_weekly_report())
+        actions.case_report.triggered.connect(lambda: self.export_selected_case_report())
         return actions
 
     # -- what the options are ---------------------------------------------------------------------------------
@@ -134,7 +141,7 @@ class ExportController(QObject):
         settings = self.desk.context.settings
         zone = user_zone(settings.display_timezone)
         paper = settings.paper_size if settings.paper_size in ("A4", "Letter") else "A4"
-        return ExportOptions(service.clock, service.policy, zone, paper)
+        return ExportOptions(service.clock, service.policy, zone, paper, settings.redact_exports)
 
     def _ready(self) -> CaseService | None:
         service = self.desk.service
@@ -189,11 +196,35 @@ class ExportController(QObject):
                     for c, _ in targets]  # fmt: skip
 
         def render(contents: list[BriefContent]) -> list[Path]:  # on a background thread
-            return [write_atomically(path, build_brief_pdf(content, paper=options.paper))
+            return [write_atomically(path, build_brief_pdf(content, paper=options.paper, redact=options.redact))
                     for content, (_, path) in zip(contents, targets, strict=True)]  # fmt: skip
 
         noun = "brief" if len(targets) == 1 else f"{len(targets)} briefs"
         self._run(f"Exporting {noun}", gather, render, open_after)
+
+    # -- the full case report ------------------------------------------------------------------------------------
+    def export_selected_case_report(self) -> None:
+        service = self._ready()
+        cases = self._selected() if service is not None else []
+        if service is not None and cases:
+            self.export_case_report(service, cases[0][1], cases[0][0])
+
+    def export_case_report(self, service: CaseService, case_id: str, number: int) -> None:
+        """Ask for the file, then gather on the database worker and build the pages on a background thread."""
+        path = choose_pdf_file(self.window, "Full case report", self.folder / case_report_file_name(number))
+        if path is None:
+            return
+        self.folder = path.parent
+        options = self._options(service)
+
+        def gather() -> CaseReportContent:
+            return case_report_content(service.store, case_id, clock=options.clock, policy=options.policy,
+                                       time_zone=options.time_zone)  # fmt: skip
+
+        def render(content: CaseReportContent) -> list[Path]:
+            return [write_atomically(path, build_case_report_pdf(content, paper=options.paper, redact=options.redact))]
+
+        self._run(f"Writing the full case report of ESC-{number}", gather, render, self.actions.open_after.isChecked())
 
     # -- weekly report ----------------------------------------------------------------------------------------
     def export_weekly_report(self) -> None:
@@ -214,7 +245,7 @@ class ExportController(QObject):
                                     time_zone=options.time_zone)  # fmt: skip
 
         def render(portfolio: WeeklyPortfolio) -> list[Path]:
-            return [write_atomically(path, build_weekly_pdf(portfolio, paper=options.paper))]
+            return [write_atomically(path, build_weekly_pdf(portfolio, paper=options.paper, redact=options.redact))]
 
         self._run(f"Writing the weekly report for {week}", gather, render, self.actions.open_after.isChecked())
 

@@ -117,6 +117,9 @@ class BriefContent:
     pace: Pace | None = None
     opened_at: datetime | None = None
     prepared_by: str | None = None
+    # Everyone else the case names: the people directory and the actors of its history. Not printed; a redacted
+    # copy removes them wherever the text mentions them.
+    people: tuple[str, ...] = ()
     next_update_note: str | None = None  # why there is no next update (paused, resolved); None: not recorded
 
     def __post_init__(self) -> None:
@@ -127,6 +130,11 @@ class BriefContent:
         for name, value in _instants(self):
             if value.tzinfo is None or value.utcoffset() is None:
                 raise ValueError(f"{name} of the brief {self.reference} is a naive datetime; give an aware instant")
+
+    @property
+    def named_people(self) -> tuple[str, ...]:
+        """Every name a redacted copy removes: the account box's people, then everyone else the case names."""
+        return (*self.account.contacts, *self.people)
 
     @property
     def reference(self) -> str:

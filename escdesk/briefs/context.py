@@ -18,6 +18,12 @@ from escdesk.briefs.redact import REDACTED
 from escdesk.briefs.styles import MUTED, BriefStyles
 
 ELLIPSIS = "…"
+FULL_REPORT = "full case report"  # what the case report calls itself on its title line: the pointer must match it
+
+
+def pointer_words(reference: str) -> str:
+    """The cut pointer's words, e.g. "continued in the full case report, ESC-1042": document and case named."""
+    return f"continued in the {FULL_REPORT}, {reference}"
 
 
 @dataclass(slots=True)
@@ -48,7 +54,7 @@ class BriefContext:
     def pointer(self, before: str = "") -> str:
         """The words that say a field was cut and where the rest is: ours, so only the reference needs escaping."""
         colour = MUTED.hexval()[2:]
-        note = f"continued in the full case report ({self.markup(self.reference)})"
+        note = pointer_words(self.markup(self.reference))
         return f'{before}{ELLIPSIS} <font color="#{colour}"><i>{note}</i></font>'
 
     def cuttable(self, style: ParagraphStyle, *, lead: str = "", tail: str = "") -> Callable[[str, bool], Paragraph]:

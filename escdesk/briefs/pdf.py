@@ -21,16 +21,15 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepInFrame, PageTemplate, Spacer, Table
 
-from escdesk.briefs import formatting
+from escdesk.briefs.chrome import Chrome, draw_chrome
 from escdesk.briefs.content import BriefContent
 from escdesk.briefs.context import BriefContext
 from escdesk.briefs.fit import fit_column, flowables_height
 from escdesk.briefs.fonts import SANS, describe_missing
 from escdesk.briefs.redact import redact as redacted_copy
 from escdesk.briefs.sections import left_column, right_column
-from escdesk.briefs.styles import MUTED, NAVY, RULE, SEVERITY_COLOURS, brief_styles, table_style
+from escdesk.briefs.styles import brief_styles, table_style
 from escdesk.briefs.top import account_box, ask_box, headline, subline
-from escdesk.domain import Severity
 
 log = logging.getLogger(__name__)
 
@@ -131,59 +130,15 @@ def _render(ctx: BriefContext, geometry: Geometry, story: list[Flowable]) -> byt
         invariant=1,  # fixed creation date and document id: the same content gives the same bytes
     )
     frame = Frame(SIDE, BOTTOM, geometry.width, geometry.height, 0, 0, 0, 0, id="brief")
-    doc.addPageTemplates([PageTemplate("brief", [frame], onPage=lambda canvas, _doc: _chrome(ctx, geometry, canvas))])
+    doc.addPageTemplates([PageTemplate("brief", [frame], onPage=lambda canvas, _doc: _chrome(ctx, canvas))])
     doc.build(story)
     if doc.page != 1:  # cannot happen while the body is inside KeepInFrame; fail loudly rather than mislabel pages
         raise AssertionError(f"the brief for {c.reference} ran to {doc.page} pages")
     return buffer.getvalue()
 
 
-def _chrome(ctx: BriefContext, geometry: Geometry, canvas: Canvas) -> None:
-    """Running header and footer, drawn on the canvas so they never compete with the content for room."""
-    canvas.saveState()
-    _header(ctx, geometry, canvas)
-    _footer(ctx, geometry, canvas)
-    canvas.restoreState()
-
-
-def _header(ctx: BriefContext, geometry: Geometry, canvas: Canvas) -> None:
-    y = geometry.page_height - TOP + 16
-    right = geometry.page_width - SIDE
-    spaced_label(canvas, SIDE, y, f"EXECUTIVE BRIEF  ·  {ctx.reference}", f"{SANS}-Bold", 7, NAVY)
-    marking = "CONFIDENTIAL  ·  REDACTED COPY" if ctx.redacted else "CONFIDENTIAL"
-    spaced_label(canvas, right, y, marking, f"{SANS}-Bold", 7, SEVERITY_COLOURS[Severity.S1], align_right=True)
-    canvas.setStrokeColor(RULE)
-    canvas.setLineWidth(0.6)
-    canvas.line(SIDE, y - 6, right, y - 6)
-
-
-def _footer(ctx: BriefContext, geometry: Geometry, canvas: Canvas) -> None:
+def _chrome(ctx: BriefContext, canvas: Canvas) -> None:
+    """Running header and footer (escdesk.briefs.chrome, shared with the multi-page reports)."""
     c = ctx.content
-    y = BOTTOM - 22  # the rule sits 13 pt under the frame, so a full body never touches it
-    right = geometry.page_width - SIDE
-    canvas.setStrokeColor(RULE)
-    canvas.setLineWidth(0.6)
-    canvas.line(SIDE, y + 9, right, y + 9)
-    canvas.setFont(SANS, 6.6)
-    canvas.setFillColor(MUTED)
-    canvas.drawString(SIDE, y, "Confidential: internal use only. Do not forward outside the company.")
-    page = f"Page {canvas.getPageNumber()} of 1"
-    canvas.drawRightString(right, y, page)
-    generated = f"Generated {formatting.moment(c.generated_at, ctx.zone)} ({c.time_zone})"
-    canvas.drawRightString(right - canvas.stringWidth(page, SANS, 6.6) - 14, y, generated)
-
-
-def spaced_label(
-    canvas: Canvas, x: float, y: float, text: str, font: str, size: float, colour: object, *, align_right: bool = False
-) -> None:
-    """Letter-spaced capitals (page headers of the brief and the weekly report): they read as a label, not a shout."""
-    spacing = 0.9
-    if align_right:
-        x -= canvas.stringWidth(text, font, size) + spacing * (len(text) - 1)
-    label = canvas.beginText(x, y)
-    label.setFont(font, size)
-    label.setCharSpace(spacing)
-    label.setFillColor(colour)
-    label.textOut(text)
-    label.setCharSpace(0)  # character spacing is page state in PDF: without this it leaks into the footer
-    canvas.drawText(label)
+    label = f"EXECUTIVE BRIEF  ·  {ctx.reference}"
+    draw_chrome(canvas, Chrome(label, ctx.redacted, c.generated_at, c.time_zone, SIDE, TOP, BOTTOM), total=1)

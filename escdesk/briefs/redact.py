@@ -1,10 +1,11 @@
 """Redaction for a wider audience: contact names and money figures replaced by "redacted".
 
-Names: every person the account box names (CSM, AE, executive sponsor, customer contact) is removed wherever the
-brief mentions them, by full name and by each part of a multi-part name ("Dmitry" as well as "Dmitry Ivanov"),
-so a timeline line "Call with Dmitry" does not undo the redaction. Money: the account box amounts are never
-printed (the renderer checks the flag), and amounts written in free text ("$1.2M", "€40,000", "300k ARR") are
-replaced too. Names the box does not declare (plan owners from other teams) are left alone.
+Names: every person the account box names (CSM, AE, executive sponsor, customer contact) and everyone else the
+case names (the people directory, the actors of its history: BriefContent.people) is removed wherever the brief
+mentions them, by full name first and then by each part of a multi-part name ("Dmitry" as well as "Dmitry
+Ivanov"), so a timeline line "Call with Dmitry" does not undo the redaction, and "Ava Cohen" goes as one piece
+even when another "Cohen" is in the box. Money: the account box amounts are never printed (the renderer checks
+the flag), and amounts written in free text ("$1.2M", "€40,000", "300k ARR") are replaced too.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ MIN_NAME_PART = 3  # "Li" or "Al" as a word would redact too much ordinary text
 
 
 def redact(content: BriefContent) -> BriefContent:
-    scrub = _scrubber(content.account.contacts)
+    scrub = _scrubber(content.named_people)
     return replace(
         content,
         headline=scrub(content.headline),

@@ -22,7 +22,7 @@ from escdesk.briefs.redact import redact
 from escdesk.briefs.sample import sample_brief
 from resources import resource_path
 
-POINTER = "continued in the full case report (ESC-1042)"
+POINTER = "continued in the full case report, ESC-1042"
 PROSE = "The nightly export failed again and the planners re-keyed every delivery by hand before the morning shift. "
 
 
@@ -195,6 +195,22 @@ def test_redaction_removes_amounts_written_in_free_text() -> None:
 
 def test_a_redacted_name_made_of_two_parts_reads_as_one_redaction() -> None:
     assert redact(sample_brief()).customer_ask.count(REDACTED) == 1
+
+
+def test_redaction_removes_everyone_the_case_names_not_only_the_account_box() -> None:
+    """Leaders brought in and plan owners from other teams are named in the directory and the history: a redacted
+    copy hides them too, and a full name goes as one piece even when its surname is also a contact's."""
+    brief = replace(
+        sample_brief(),
+        timeline=(TimelineEntry(sample_brief().generated_at, "Brought in Priya Reddy (incident commander)"),),
+        impact="Oliver Brennan from finance and Ava Lindqvist join the call",
+        people=("Priya Reddy", "Oliver Brennan", "Ava Lindqvist"),  # Lindqvist: also the customer contact's surname
+    )
+    redacted = redact(brief)
+    words = " ".join([redacted.timeline[0].text, redacted.impact])
+    for name in ("Priya", "Reddy", "Oliver", "Brennan", "Ava", "Lindqvist"):
+        assert name not in words
+    assert redacted.impact == f"{REDACTED} from finance and {REDACTED} join the call"
 
 
 # ---------------------------------------------------------------------------------------------------------------
