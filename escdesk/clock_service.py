@@ -10,10 +10,14 @@ Reading a case (escdesk.clocks does the counting):
   update clock, whatever the channel;
 - the status periods come from the status_changed history: the case starts in the first change's `from` status
   (or, with no history, in its current status: an import with no events), then each change starts a period;
-- the ceiling runs from level_entered_at until the level acknowledges (DESIGN.md: PagerDuty-like ladders). The
-  store has no per-level acknowledgement yet, so the level's acknowledgement is the case's when it came at or
-  after the level was entered, else a later change to "acknowledged": a case moved up runs the new level's
-  ceiling until someone there acknowledges it.
+- the ceiling runs from level_entered_at until the level acknowledges (DESIGN.md: PagerDuty-like ladders); the
+  level's acknowledgement is the case's when it came at or after the level was entered, else a later change to
+  "acknowledged" or a level acknowledgement (escdesk.level_ack). A case moved *up* also runs the acknowledge
+  clock again, from the move, until someone at the new level acknowledges it;
+- the calendar: the one the customer names (customers.calendar) when the policy has it, else the first calendar
+  rule matching severity, pace, the customer's region and segment (escdesk.policy_clocks);
+- deadlines a person set (escdesk.deadlines) are read as they are, at their instant: a calendar or policy change
+  never moves them; they join the readings, so "next due", the overdue count and the notices see them.
 """
 
 from __future__ import annotations
@@ -34,16 +38,22 @@ from escdesk.clocks import (
     Contact,
     StatusPeriod,
     compute_clocks,
+    resolved_since,
 )
+from escdesk.deadlines import PersonDeadline, deadline_reading
 from escdesk.domain import CaseStatus, Channel, Direction, EventKind, Pace, Severity
+from escdesk.level_ack import level_acknowledged, moved_up
 from escdesk.policy import Policy
 from escdesk.policy_clocks import ClockPolicy
 from escdesk.store import Store
 from escdesk.store.clock_rows import ClockCaseRow, ClockEventRow, ClockRepository
+from escdesk.store.deadline_rows import open_case_deadlines
 
 Facts = Mapping[str, int | None]
 _CONTACT, _STATUS = EventKind.CUSTOMER_CONTACT.value, EventKind.STATUS_CHANGED.value
-_ACKNOWLEDGED, _OPEN = CaseStatus.ACKNOWLEDGED.value, CaseStatus.OPEN.value
+_LEVEL_EVENTS = frozenset({EventKind.LEVEL_CHANGED.value, EventKind.LEVEL_ACKNOWLEDGED.value})
+_OPEN = CaseStatus.OPEN.value
+Deadlines = Mapping[str, Sequence[PersonDeadline]]  # by case id
 # Stored values to members by dictionary: calling an Enum is several times slower, and this runs per event.
 _SEVERITIES = {m.value: m for m in Severity}
 _PACES = {m.value: m for m in Pace}
@@ -72,6 +82,7 @@ class CaseClockView:
     minutes_to_due: int | None
     paused: bool  # nothing runs towards a due time, and a clock waits for its pause to end (not: resolved)
     facts: Facts
+    next_label: str | None = None  # the next due is a deadline a person set: its label
 
     @property
     def overdue(self) -> bool:
@@ -91,6 +102,9 @@ class OpenCase:
     status: CaseStatus
     region: str | None
     timeline: CaseTimeline
+    segment: str | None = None
+    customer_calendar: str | None = None
+    deadlines: tuple[PersonDeadline, ...] = ()
 
 
 @dataclass
@@ -110,18 +124,26 @@ class ClockService:
         with self.store.read() as uow:
             rows = ClockRepository(uow.session)
             cases, events = rows.open_cases(), rows.open_case_events()
-        return read_open_cases(cases, events, self.policy.clocks)
+            deadlines = open_case_deadlines(uow.session)
+        return read_open_cases(cases, events, self.policy.clocks, deadlines)
 
 
 def compute_open_clocks(
-    cases: Sequence[ClockCaseRow], events: Iterable[ClockEventRow], policy: ClockPolicy, now: datetime
+    cases: Sequence[ClockCaseRow],
+    events: Iterable[ClockEventRow],
+    policy: ClockPolicy,
+    now: datetime,
+    deadlines: Deadlines | None = None,
 ) -> dict[str, CaseClockView]:
     """The pure half of ClockService.open_clocks: rows in, one view per case out."""
-    return evaluate(read_open_cases(cases, events, policy), policy, now)
+    return evaluate(read_open_cases(cases, events, policy, deadlines), policy, now)
 
 
 def read_open_cases(
-    cases: Sequence[ClockCaseRow], events: Iterable[ClockEventRow], policy: ClockPolicy
+    cases: Sequence[ClockCaseRow],
+    events: Iterable[ClockEventRow],
+    policy: ClockPolicy,
+    deadlines: Deadlines | None = None,
 ) -> list[OpenCase]:
     """Rows to timelines (events in order per case). Status periods that pause nothing under `policy` are left
     out: the engine reads nothing else from them, and most cases then have none (its fast path)."""
@@ -129,6 +151,7 @@ def read_open_cases(
     for event in events:
         by_case[event.case_id].append(event)
     pausing = frozenset[CaseStatus]().union(*policy.pausing.values())
+    set_by_people = deadlines or {}
     return [
         OpenCase(
             case.id,
@@ -137,6 +160,9 @@ def read_open_cases(
             _STATUSES[case.status],
             case.region,
             timeline(case, by_case.get(case.id, ()), pausing),
+            case.segment,
+            case.customer_calendar,
+            tuple(set_by_people.get(case.id, ())),
         )
         for case in cases
     ]
@@ -144,11 +170,12 @@ def read_open_cases(
 
 def evaluate(cases: Iterable[OpenCase], policy: ClockPolicy, now: datetime) -> dict[str, CaseClockView]:
     """Every case's clocks as of `now` under `policy` (its calendars, targets and pauses as they are now)."""
-    # A handful of (severity, pace, region) choices for thousands of cases: each is looked up in the policy once.
-    chosen: dict[tuple[Severity, Pace, str | None], _Choice] = {}
+    # A handful of (severity, pace, region, segment, customer calendar) choices for thousands of cases: each is
+    # looked up in the policy once.
+    chosen: dict[_ChoiceKey, _Choice] = {}
     views = {}
     for case in cases:
-        key = (case.severity, case.pace, case.region)
+        key = (case.severity, case.pace, case.region, case.segment, case.customer_calendar)
         choice = chosen.get(key)
         if choice is None:
             choice = chosen[key] = _choose(policy, *key)
@@ -157,10 +184,13 @@ def evaluate(cases: Iterable[OpenCase], policy: ClockPolicy, now: datetime) -> d
 
 
 _Choice = tuple[BusinessCalendar, ClockTargets, bool]  # what the policy picks for a kind of case; urgent or not
+_ChoiceKey = tuple[Severity, Pace, str | None, str | None, str | None]
 
 
-def _choose(policy: ClockPolicy, severity: Severity, pace: Pace, region: str | None) -> _Choice:
-    calendar = policy.calendar_for(severity, pace, region)
+def _choose(
+    policy: ClockPolicy, severity: Severity, pace: Pace, region: str | None, segment: str | None, named: str | None
+) -> _Choice:
+    calendar = policy.calendar_for(severity, pace, region, segment, named)
     return calendar, policy.targets_for(severity, pace), policy.is_urgent(severity)
 
 
@@ -176,6 +206,11 @@ def _view(
     clocks = compute_clocks(case.timeline, targets, calendar, now, pausing)
     readings = clocks.readings()
     first = clocks.next_due()
+    if case.deadlines:  # few cases have any: the common case pays nothing
+        resolved = resolved_since(case.timeline, now)
+        set_by_people = tuple(deadline_reading(d, now, resolved) for d in case.deadlines if d.cleared_at is None)
+        readings += set_by_people
+        first = _earliest(first, set_by_people)
     waiting = first is None and any(r.paused and r.stopped_at is None for r in readings)
     return CaseClockView(
         case_id=case.id,
@@ -189,7 +224,17 @@ def _view(
         minutes_to_due=None if first is None else first.minutes_to_due,
         paused=waiting and case.status in _ACTIVE,
         facts=MappingProxyType(clocks.facts()),
+        next_label=None if first is None else first.label,
     )
+
+
+def _earliest(first: ClockReading | None, deadlines: Iterable[ClockReading]) -> ClockReading | None:
+    """The running clock or deadline that falls due first (on a tie the policy's clock: it came first)."""
+    for reading in deadlines:
+        running = reading.stopped_at is None and reading.due_at is not None
+        if running and (first is None or first.due_at is None or reading.due_at < first.due_at):  # type: ignore[operator]
+            first = reading
+    return first
 
 
 def timeline(
@@ -201,6 +246,7 @@ def timeline(
     engine reads nothing else from them, and most cases then have none, its fast path."""
     contacts = tuple(_contact(e) for e in events if e.kind == _CONTACT and e.direction is not None)
     changes = [e for e in events if e.kind == _STATUS and e.to_value is not None]
+    levels = [e for e in events if e.kind in _LEVEL_EVENTS]
     periods = _status_periods(case, changes)
     if pausing is not None:
         periods = tuple(p for p in periods if p.status in pausing or p.status not in _ACTIVE)
@@ -208,18 +254,11 @@ def timeline(
         opened_at=case.opened_at,
         acknowledged_at=case.acknowledged_at,
         level_entered_at=case.level_entered_at,
-        level_acknowledged_at=_level_acknowledged(case, changes),
+        level_acknowledged_at=level_acknowledged(case.level_entered_at, case.acknowledged_at, changes + levels),
+        level_moved_up=bool(levels) and moved_up(levels),
         contacts=contacts,
         statuses=periods,
     )
-
-
-def _level_acknowledged(case: ClockCaseRow, changes: Sequence[ClockEventRow]) -> datetime | None:
-    entered, acknowledged = case.level_entered_at, case.acknowledged_at
-    if acknowledged is not None and acknowledged >= entered:
-        return acknowledged
-    later = (e.at for e in changes if e.to_value == _ACKNOWLEDGED and e.at >= entered)
-    return next(later, None)
 
 
 def _contact(event: ClockEventRow) -> Contact:

@@ -13,7 +13,10 @@ Semantics (issue 5, cases T1-T3):
   reply (T2);
 - statuses the pause rules name pause a clock; resolved and closed pause every clock, so reopen cycles count only
   open time, and a case that is resolved now stops the resolution clock;
-- a deadline a person set is kept as is: pauses and calendar changes never move it.
+- a deadline a person set is kept as is: pauses and calendar changes never move it;
+- acknowledgement is per level (DESIGN.md, PagerDuty-like ladders): after a move *up* the acknowledge clock
+  restarts at the move and stops when someone at the new level acknowledges (not at a message we send); the
+  starting level, and a level reached by a move down, keep the case's first response.
 """
 
 from __future__ import annotations
@@ -44,6 +47,10 @@ class ClockKind(enum.StrEnum):
     UPDATE = "update"
     CEILING = "ceiling"
     RESOLUTION = "resolution"
+    DEADLINE = "deadline"  # set by a person for one instant (escdesk.deadlines): never paused, never recomputed
+
+
+POLICY_CLOCKS = (ClockKind.ACKNOWLEDGE, ClockKind.UPDATE, ClockKind.CEILING, ClockKind.RESOLUTION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +101,7 @@ class CaseTimeline:
     acknowledged_at: datetime | None = None
     level_entered_at: datetime | None = None  # None: the case is still at its starting level
     level_acknowledged_at: datetime | None = None  # PagerDuty-like: stops the ceiling clock of this level
+    level_moved_up: bool = False  # the level was reached by a move up: it needs its own acknowledgement
     contacts: tuple[Contact, ...] = ()
     statuses: tuple[StatusPeriod, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
@@ -112,6 +120,7 @@ class ClockReading:
     remaining: timedelta  # negative: overdue by that much (at the stop, or now)
     paused: bool
     set_by_person: bool
+    label: str | None = None  # a deadline a person set: what it is for ("the CFO call")
 
     @property
     def overdue(self) -> bool:
@@ -175,7 +184,7 @@ _INACTIVE = frozenset(status for status in CaseStatus if not status.is_active)
 
 # Zammad's default, and what vector 5 expects: waiting on the customer stops every clock. The policy may narrow it.
 DEFAULT_PAUSING: Mapping[ClockKind, frozenset[CaseStatus]] = MappingProxyType(
-    {kind: frozenset({CaseStatus.WAITING_ON_CUSTOMER}) for kind in ClockKind}
+    {kind: frozenset({CaseStatus.WAITING_ON_CUSTOMER}) for kind in POLICY_CLOCKS}
 )
 
 
@@ -208,7 +217,10 @@ def compute_clocks(
     entered = opened if case.level_entered_at is None else _at(case.level_entered_at)
     periods = _periods(case.statuses, now_us) if case.statuses else ()
     context = (calendar, (now, now_us), periods, pausing, case.deadlines)
-    acknowledge = _read(_ACKNOWLEDGE, targets.acknowledge, opened, _instant(responded), context)
+    if case.level_moved_up and case.level_entered_at is not None:  # acknowledged per level: restarts at the move
+        acknowledge = _read(_ACKNOWLEDGE, targets.acknowledge, entered, _instant(_ceiling_stop(case, now)), context)
+    else:
+        acknowledge = _read(_ACKNOWLEDGE, targets.acknowledge, opened, _instant(responded), context)
     update = None
     if responded is not None:
         anchor = _at(_update_anchor(case, responded, now))
@@ -224,7 +236,7 @@ def compute_clocks(
 
 
 # Module constants: an enum member looked up on its class costs more than the rest of some of these lines.
-_ACKNOWLEDGE, _UPDATE, _CEILING, _RESOLUTION = ClockKind
+_ACKNOWLEDGE, _UPDATE, _CEILING, _RESOLUTION = POLICY_CLOCKS
 _OUTBOUND = Direction.OUTBOUND
 _Instant = tuple[datetime, int]  # an instant and the same in microseconds since the epoch
 _Pause = tuple[int, int | None]  # a pause in microseconds since the epoch; None: not over yet
@@ -373,6 +385,11 @@ def _update_anchor(case: CaseTimeline, responded: datetime, now: datetime) -> da
 def _ceiling_stop(case: CaseTimeline, now: datetime) -> datetime | None:
     entered, acked = case.level_entered_at or case.opened_at, case.level_acknowledged_at
     return acked if acked is not None and entered <= acked <= now else None
+
+
+def resolved_since(case: CaseTimeline, now: datetime) -> datetime | None:
+    """When the case became resolved (or closed), if it is so at `now`: a person's deadline stops there too."""
+    return _resolved_at(case, now)
 
 
 def _resolved_at(case: CaseTimeline, now: datetime) -> datetime | None:

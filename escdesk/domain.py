@@ -125,6 +125,8 @@ class EventKind(enum.StrEnum):
     INVOLVEMENT_CHANGED = "involvement_changed"
     CHECKLIST_CHANGED = "checklist_changed"
     FIELD_CHANGED = "field_changed"
+    LEVEL_ACKNOWLEDGED = "level_acknowledged"  # someone at the level a case was moved up to took it on
+    DEADLINE_CHANGED = "deadline_changed"  # a deadline a person set: set, met or cleared (escdesk.deadline_service)
 
 
 class Channel(enum.StrEnum):

@@ -71,6 +71,21 @@ SIGNALS: tuple[tuple[str, str], ...] = (
 SIGNAL_LABELS: Mapping[str, str] = MappingProxyType(dict(SIGNALS))
 
 
+def signals_read(condition: Any) -> frozenset[str]:
+    """The signal names a condition mentions as literals (what it reads from case.flags)."""
+    found: set[str] = set()
+    stack = [condition]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str) and node in SIGNAL_LABELS:
+            found.add(node)
+    return frozenset(found)
+
+
 def _signal_words(value: Any) -> str:
     label = SIGNAL_LABELS.get(str(value), str(value).replace("_", " "))
     # "Low CSAT" reads "low CSAT" mid-sentence, "SLA credit claimed" keeps its capitals.
@@ -144,6 +159,15 @@ FACT_CATALOGUE: Mapping[str, FactDef] = MappingProxyType({d.name: d for d in _DE
 FACT_FIELDS: Mapping[str, Field] = MappingProxyType({d.name: d.field for d in _DEFS})
 
 
+def _split_name(name: str) -> tuple[str, str]:
+    group, _, key = name.partition(".")
+    return group, key
+
+
+# Each catalogue name split at its first dot once, not for every fact of every case (rule_data runs per case).
+_SPLIT_NAMES: Mapping[str, tuple[str, str]] = {d.name: _split_name(d.name) for d in _DEFS}
+
+
 @dataclass(frozen=True, slots=True)
 class CaseContext:
     """What prompts need about a case beyond its facts: who it belongs to and where it runs."""
@@ -168,6 +192,8 @@ class CaseContext:
     ae_id: str | None
     exec_sponsor_id: str | None
     flags_set_at: dict[str, datetime]  # signal -> when it was set
+    segment: str | None = None  # the customer's: calendar rules may match it
+    customer_calendar: str | None = None  # the calendar the customer names (None: the calendar rules decide)
 
     @property
     def reference(self) -> str:
@@ -223,8 +249,12 @@ def rule_data(facts: Facts) -> dict[str, dict[str, Any]]:
     "case.type" walks, so rules are evaluated (and explained) over this, never over the flat mapping."""
     nested: dict[str, dict[str, Any]] = {}
     for name, value in facts.items():
-        group, _, key = name.partition(".")
-        nested.setdefault(group, {})[key] = value
+        # A name outside the catalogue (a test's, an older database's) is split here.
+        group, key = _SPLIT_NAMES.get(name) or _split_name(name)
+        inner = nested.get(group)
+        if inner is None:
+            inner = nested[group] = {}
+        inner[key] = value
     return nested
 
 

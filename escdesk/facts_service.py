@@ -67,10 +67,12 @@ _CASE_COLUMNS = (
     Customer.csm_id,
     Customer.ae_id,
     Customer.exec_sponsor_id,
+    Customer.segment,
+    Customer.calendar,
 )
 
 
-def _open_cases_query(case_ids: Collection[str] | None) -> Any:  # a Select of 22 columns
+def _open_cases_query(case_ids: Collection[str] | None) -> Any:  # a Select of 24 columns
     stmt = (
         select(*_CASE_COLUMNS)
         .join(Customer, Customer.id == Escalation.customer_id)
@@ -150,7 +152,8 @@ def _clock_rows(
     cases = session.execute(
         select(
             Escalation.id, Escalation.severity, Escalation.pace, Escalation.status, Customer.region,
-            Escalation.opened_at, Escalation.acknowledged_at, Escalation.level_entered_at,
+            Escalation.opened_at, Escalation.acknowledged_at, Escalation.level_entered_at, Customer.segment,
+            Customer.calendar,
         )
         .join(Customer, Customer.id == Escalation.customer_id)
         .where(Escalation.id.in_(sorted(wanted)))
@@ -163,7 +166,7 @@ def _clock_rows(
         .where(CaseEventRow.escalation_id.in_(sorted(wanted)), CaseEventRow.kind.in_(CLOCK_EVENT_KINDS))
         .order_by(CaseEventRow.escalation_id, CaseEventRow.at, CaseEventRow.id)
     )  # fmt: skip
-    return [ClockCaseRow(*r) for r in cases], [ClockEventRow(*r) for r in events]
+    return [ClockCaseRow._make(r) for r in cases], [ClockEventRow(*r) for r in events]
 
 
 @dataclass
@@ -238,5 +241,7 @@ class FactsService:
             row.ae_id,
             row.exec_sponsor_id,
             dict(flags),
+            segment=row.segment,
+            customer_calendar=row.calendar,
         )
         return CaseFacts(context, facts)

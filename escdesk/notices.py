@@ -36,6 +36,7 @@ class Notice:
     due_at: datetime
     show_at: datetime  # when to show it: `due_at` (or the due-soon instant), held to business hours unless urgent
     urgent: bool
+    label: str | None = None  # a deadline a person set: what it is for
 
 
 def case_notices(view: CaseClockView, calendar: BusinessCalendar) -> list[Notice]:
@@ -48,7 +49,9 @@ def case_notices(view: CaseClockView, calendar: BusinessCalendar) -> list[Notice
         for kind, at in ((NoticeKind.DUE_SOON, soon), (NoticeKind.OVERDUE, reading.due_at)):
             if at is not None:
                 shown = notice_time(calendar, at, view.urgent)
-                notices.append(Notice(view.case_id, reading.kind, kind, reading.due_at, shown, view.urgent))
+                notices.append(
+                    Notice(view.case_id, reading.kind, kind, reading.due_at, shown, view.urgent, reading.label)
+                )
     return notices
 
 
@@ -59,12 +62,13 @@ def build_notices(views: Iterable[CaseClockView], calendars: Mapping[str, Busine
 
 
 def pending(notices: Iterable[Notice], now: datetime) -> list[Notice]:
-    """The notices to show at `now`: one per case and clock, overdue superseding due soon."""
-    latest: dict[tuple[str, ClockKind], Notice] = {}
+    """The notices to show at `now`: one per case and clock, overdue superseding due soon. A case may have several
+    deadlines a person set (all of kind DEADLINE): their due instants tell them apart."""
+    latest: dict[tuple[str, ClockKind, datetime], Notice] = {}
     for notice in notices:
         if notice.show_at > now:
             continue
-        key = (notice.case_id, notice.clock)
+        key = (notice.case_id, notice.clock, notice.due_at)
         known = latest.get(key)
         if known is None or notice.kind is NoticeKind.OVERDUE:
             latest[key] = notice

@@ -4,10 +4,13 @@ Read by `escdesk.policy.parse_policy` (the `"clocks"` object and the time fields
 ValueErrors whose message names the field, turned into PolicyError there. Everything is data a person edits:
 
 - `calendars`: named BusinessCalendar objects (hours per weekday, IANA time zone, holidays listed explicitly);
-- `calendar_rules`: an ordered list, the first rule whose conditions (severity, pace, customer region) all match
-  names the case's calendar; the last rule has no condition, so every case gets one. The default runs S1 on the
-  24/7 calendar (an outage is worked through the night, DESIGN.md's fast clocks) and everything else on the
-  business hours of the customer's region;
+- `calendar_rules`: an ordered list, the first rule whose conditions (severity, pace, customer region, customer
+  segment) all match names the case's calendar; the last rule has no condition, so every case gets one. The
+  default runs S1 on the 24/7 calendar (an outage is worked through the night, DESIGN.md's fast clocks) and
+  everything else on the business hours of the customer's region;
+- a customer may name its own calendar (customers.calendar, e.g. one on 24/7 support): that calendar is used for
+  all its cases, ahead of the rules. A name the policy lacks is ignored (the rules decide) and the calendars view
+  says so: a renamed calendar must never stop the clocks;
 - `pausing`: which statuses pause which clocks (resolved and closed always pause every clock, see escdesk.clocks);
 - `urgent_severities`: notices for these are shown at once, the others are held to the calendar's next opening.
 
@@ -22,7 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from escdesk.calendars import BusinessCalendar
-from escdesk.clocks import ClockKind, ClockTargets
+from escdesk.clocks import POLICY_CLOCKS, ClockKind, ClockTargets
 from escdesk.domain import CaseStatus, Pace, Severity
 from escdesk.durations import Span, parse_span
 from escdesk.json_shapes import expect_list as _list
@@ -31,7 +34,7 @@ from escdesk.json_shapes import expect_object as _object
 if TYPE_CHECKING:
     from escdesk.policy import SeverityDef
 
-_CONDITIONS = ("severity", "pace", "region")
+_CONDITIONS = ("severity", "pace", "region", "segment")
 E = TypeVar("E", Severity, Pace, CaseStatus, ClockKind)
 
 
@@ -43,17 +46,22 @@ class CalendarRule:
     severities: frozenset[Severity] | None = None
     paces: frozenset[Pace] | None = None
     regions: frozenset[str] | None = None  # case-folded: "emea" in a customer file matches "EMEA"
+    segments: frozenset[str] | None = None  # case-folded too: the customer's segment ("Enterprise", "Public sector")
 
-    def matches(self, severity: Severity, pace: Pace, region: str | None) -> bool:
+    def matches(self, severity: Severity, pace: Pace, region: str | None, segment: str | None = None) -> bool:
         if self.severities is not None and severity not in self.severities:
             return False
         if self.paces is not None and pace not in self.paces:
             return False
-        return self.regions is None or (region is not None and region.strip().casefold() in self.regions)
+        return _among(region, self.regions) and _among(segment, self.segments)
 
     @property
     def is_catch_all(self) -> bool:
-        return self.severities is None and self.paces is None and self.regions is None
+        return self.severities is None and self.paces is None and self.regions is None and self.segments is None
+
+
+def _among(value: str | None, allowed: frozenset[str] | None) -> bool:
+    return allowed is None or (value is not None and value.strip().casefold() in allowed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +72,20 @@ class ClockPolicy:
     pausing: Mapping[ClockKind, frozenset[CaseStatus]]
     urgent_severities: frozenset[Severity]
 
-    def calendar_for(self, severity: Severity, pace: Pace, region: str | None) -> BusinessCalendar:
-        """The calendar of the first rule that matches (parsing made sure the last one always does)."""
-        rule = next(r for r in self.rules if r.matches(severity, pace, region))
+    def calendar_for(
+        self,
+        severity: Severity,
+        pace: Pace,
+        region: str | None,
+        segment: str | None = None,
+        customer_calendar: str | None = None,
+    ) -> BusinessCalendar:
+        """The calendar the customer names, when the policy has it; else the calendar of the first rule that
+        matches (parsing made sure the last one always does)."""
+        named = self.calendars.get(customer_calendar) if customer_calendar else None
+        if named is not None:
+            return named
+        rule = next(r for r in self.rules if r.matches(severity, pace, region, segment))
         return self.calendars[rule.calendar]
 
     def targets_for(self, severity: Severity, pace: Pace) -> ClockTargets:
@@ -135,22 +154,28 @@ def _rule(raw: Any, calendars: Mapping[str, BusinessCalendar], where: str) -> Ca
         raise ValueError(f"{where}.calendar: expected a calendar's name, got {name!r}")
     if name not in calendars:
         raise ValueError(f"{where}.calendar: no calendar named {name!r} (defined: {', '.join(calendars)})")
-    regions = data.get("region")
     return CalendarRule(
         calendar=name,
         severities=_optional_members(Severity, data.get("severity"), f"{where}.severity"),
         paces=_optional_members(Pace, data.get("pace"), f"{where}.pace"),
-        regions=None if regions is None else frozenset(str(r).strip().casefold() for r in _texts(regions, where)),
+        regions=_folded(data.get("region"), f"{where}.region"),
+        segments=_folded(data.get("segment"), f"{where}.segment"),
     )
 
 
+def _folded(value: Any, where: str) -> frozenset[str] | None:
+    return None if value is None else frozenset(text.strip().casefold() for text in _texts(value, where))
+
+
 def _pausing(raw: Any, where: str) -> dict[ClockKind, frozenset[CaseStatus]]:
-    pausing: dict[ClockKind, set[CaseStatus]] = {kind: set() for kind in ClockKind}
+    pausing: dict[ClockKind, set[CaseStatus]] = {kind: set() for kind in POLICY_CLOCKS}
     for key, clocks in _object(raw, where).items():
         status = _member(CaseStatus, key, f"{where}: status")
         if not status.is_active:
             raise ValueError(f"{where}.{key}: {key} always pauses every clock; leave it out")
         for kind in _members(ClockKind, clocks, f"{where}.{key}"):
+            if kind is ClockKind.DEADLINE:
+                raise ValueError(f"{where}.{key}: a deadline a person set never pauses; leave 'deadline' out")
             pausing[kind].add(status)
     return {kind: frozenset(statuses) for kind, statuses in pausing.items()}
 

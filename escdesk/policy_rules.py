@@ -2,9 +2,10 @@
 
 A rule is data (RULES_CONTRACT.md): a JsonLogic condition over the facts of escdesk.facts, and what follows when
 it holds: roles to bring in by a span, a minimum level, a level above the starting one, or (a ladder rule) the
-next level. Everything that can be refused is refused here, with a message naming the rule: an unknown operator
-or fact, a reference cycle between named conditions, a condition nested too deep or too large, an unknown role,
-a span that does not parse. Nothing is checked later, while a case is evaluated.
+next level. A level change is a prompt a person follows, unless "automatic": true says the rules move the case
+themselves (escdesk.ladder). Everything that can be refused is refused here, with a message naming the rule: an
+unknown operator or fact, a reference cycle between named conditions, a condition nested too deep or too large, an
+unknown role, a span that does not parse. Nothing is checked later, while a case is evaluated.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from typing import Any, Literal
 
 from escdesk.domain import Level
 from escdesk.durations import Span, parse_span
-from escdesk.facts import FACT_CATALOGUE
+from escdesk.facts import FACT_CATALOGUE, signals_read
 from escdesk.json_shapes import expect_list, expect_object
 from escdesk.rules import CompiledRule, RuleError, compile_rule, validate_named
+from escdesk.rules.explain import CompiledNodes
 
 RuleKind = Literal["involve", "jump", "ladder"]
 RULE_KINDS: tuple[RuleKind, ...] = ("involve", "jump", "ladder")
@@ -30,7 +32,7 @@ MAX_NODES = 500
 _KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _ROLE_KEY = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 _RULE_FIELDS = frozenset({"key", "title", "kind", "when", "then", "notes"})
-_THEN_FIELDS = frozenset({"involve", "min_level", "level_up", "escalate", "action"})
+_THEN_FIELDS = frozenset({"involve", "min_level", "level_up", "escalate", "automatic", "action"})
 
 
 class PolicyRulesError(ValueError):
@@ -63,6 +65,12 @@ class RuleOutcome:
     level_up: int = 0  # levels above the level this kind of case starts at (a repeat escalation)
     escalate: bool = False  # ladder: the case should go to the next level
     action: str = ""
+    # The level change happens without asking (escdesk.ladder), recorded as the rules' move; else it is a prompt.
+    automatic: bool = False
+
+    @property
+    def moves_level(self) -> bool:
+        return self.escalate or self.min_level is not None or self.level_up > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +83,9 @@ class RuleDef:
     check: CompiledRule = field(compare=False, repr=False)  # compiled once; call with the facts
     # The policy's named conditions the condition may use ({"ref": name}), for explanations.
     refs: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # What explanations of this rule compiled so far, reused for every case (escdesk.rules.explain).
+    explained: CompiledNodes = field(default_factory=CompiledNodes, compare=False, repr=False)
+    signals: frozenset[str] = field(default=frozenset(), compare=False, repr=False)  # signals `when` names
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +167,8 @@ def _parse_rule(data: dict[str, Any], where: str, roles: frozenset[str], conditi
         raise _fail(place, "missing field 'when' (the condition)")
     check = _compile(data["when"], place, conditions)
     then = _parse_then(data.get("then"), place, roles)
-    return RuleDef(key, _text(data, "title", place), kind, data["when"], then, check, conditions)
+    when = data["when"]
+    return RuleDef(key, _text(data, "title", place), kind, when, then, check, conditions, signals=signals_read(when))
 
 
 def _compile(when: Any, place: str, conditions: Mapping[str, Any]) -> CompiledRule:
@@ -184,9 +196,15 @@ def _parse_then(raw: Any, place: str, roles: frozenset[str]) -> RuleOutcome:
         level_up=_level_up(data.get("level_up", 0), place),
         escalate=_flag(data.get("escalate", False), f"{place}.then.escalate"),
         action=_text(data, "action", f"{place}.then", required=False),
+        automatic=_flag(data.get("automatic", False), f"{place}.then.automatic"),
     )
-    if not (outcome.involve or outcome.min_level is not None or outcome.level_up or outcome.escalate):
+    if not (outcome.involve or outcome.moves_level):
         raise _fail(f"{place}.then", "a rule must involve a role, set min_level or level_up, or escalate")
+    if outcome.automatic and not outcome.moves_level:
+        raise _fail(
+            f"{place}.then.automatic",
+            "only a rule that changes the level (escalate, min_level or level_up) can move a case automatically",
+        )
     return outcome
 
 

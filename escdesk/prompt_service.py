@@ -41,7 +41,7 @@ from escdesk.store import Store, UnitOfWork
 from escdesk.store.models import CaseEventRow, Escalation, Involvement, Person, PersonRole
 from escdesk.store.policy_rows import EscalationFlag, PolicyVersion
 
-__all__ = ["CasePromptView", "InvolvementView", "PromptService", "load_directory"]
+__all__ = ["CasePromptView", "InvolvementView", "PromptService", "load_directory", "policy_for_version"]
 
 _PROPOSED, _ACCEPTED = InvolvementStatus.PROPOSED.value, InvolvementStatus.ACCEPTED.value
 _DISMISSED, _DONE = InvolvementStatus.DISMISSED.value, InvolvementStatus.DONE.value
@@ -60,6 +60,19 @@ def load_directory(session: Session) -> list[DirectoryEntry]:
         DirectoryEntry(pid, name, email, role, _split(bands), _split(regions), title or "")
         for pid, name, email, role, bands, regions, title in session.execute(stmt)
     ]
+
+
+def policy_for_version(session: Session, in_force: Policy, version: str) -> Policy:
+    """The policy a case follows: its own version when stored and different, else the one in force."""
+    if version == in_force.version:
+        return in_force
+    stored = session.get(PolicyVersion, version)
+    if stored is None:
+        return in_force  # opened before versions were stored: the policy in force is all there is
+    try:
+        return parse_policy(json.loads(stored.data), f"policy version {version}")
+    except (PolicyError, ValueError):
+        return in_force
 
 
 def _roles_in(rows: list[Involvement], policy: Policy) -> set[str]:
@@ -225,16 +238,7 @@ class PromptService:
             return row.escalation_id
 
     def _policy_for(self, session: Session, version: str) -> Policy:
-        """The policy a case follows: its own version when stored and different, else the one in force."""
-        if version == self.policy.version:
-            return self.policy
-        stored = session.get(PolicyVersion, version)
-        if stored is None:
-            return self.policy  # opened before versions were stored: the policy in force is all there is
-        try:
-            return parse_policy(json.loads(stored.data), f"policy version {version}")
-        except (PolicyError, ValueError):
-            return self.policy
+        return policy_for_version(session, self.policy, version)
 
     def _remember_policy(self, session: Session) -> None:
         if self.policy_data is not None and session.get(PolicyVersion, self.policy.version) is None:

@@ -32,8 +32,12 @@ class InvolvementView:
     @property
     def sentence(self) -> str:
         """The rule's prompt while it fires; else what was recorded (added by hand, or its rule stopped)."""
+        return self.sentence_in(None)
+
+    def sentence_in(self, zone: str | None) -> str:
+        """The sentence with its due time in `zone` (the reader's; None: the case calendar's zone)."""
         if self.prompt is not None:
-            return self.prompt.sentence()
+            return self.prompt.sentence(zone)
         who = self.person_name or "nobody named"
         return f"{self.role_label} ({who}) brought in" + (f": {self.reason}" if self.reason else "")
 

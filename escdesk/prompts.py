@@ -21,10 +21,10 @@ from typing import Any
 from escdesk.calendars import BusinessCalendar
 from escdesk.checklist import add_offset
 from escdesk.domain import ArrBand, Level, Pace, Severity
-from escdesk.facts import FACT_FIELDS, SIGNAL_LABELS, CaseContext, rule_data
+from escdesk.facts import FACT_FIELDS, CaseContext, rule_data
 from escdesk.policy import Policy
 from escdesk.policy_rules import RoleDef, RuleDef
-from escdesk.rules import explain
+from escdesk.rules import Field, explain
 from escdesk.rules.semantics import truthy
 
 
@@ -74,9 +74,10 @@ class InvolvementPrompt:
             return f"the account has no {self.role_label[:1].lower()}{self.role_label[1:]} named"
         return f"nobody in the directory covers {self.role_label}"
 
-    def sentence(self) -> str:
+    def sentence(self, zone: str | None = None) -> str:
+        """The prompt in words, its due time in `zone` (the reader's), else in the case calendar's zone."""
         action = f": {self.action}" if self.action else ""
-        by = format_instant(self.due_at, self.time_zone)
+        by = format_instant(self.due_at, zone or self.time_zone)
         return f"Bring in {self.role_label} ({self.who}) by {by}{action}, because {self.explanation}"
 
 
@@ -120,38 +121,27 @@ def firing_rules(rules: Iterable[RuleDef], facts: Mapping[str, Any]) -> list[Rul
     return [rule for rule in rules if truthy(rule.check(data))]
 
 
-def why(rule: RuleDef, data: Mapping[str, Any]) -> str:
+def why(rule: RuleDef, data: Mapping[str, Any], fields: Mapping[str, Field] = FACT_FIELDS) -> str:
     """Why the rule holds, over the nested rule data (escdesk.facts.rule_data)."""
-    return explain(rule.when, data, fields=FACT_FIELDS, refs=rule.refs or None, validated=True)
-
-
-def signals_read(condition: Any) -> set[str]:
-    """The signal names a condition mentions as literals (what it reads from case.flags)."""
-    found: set[str] = set()
-    stack = [condition]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, str) and node in SIGNAL_LABELS:
-            found.add(node)
-    return found
+    return explain(rule.when, data, fields=fields, refs=rule.refs or None, validated=True, compiled=rule.explained)
 
 
 def rule_anchor(rule: RuleDef, case: CaseContext) -> datetime:
     """The instant the rule's span counts from: the opening, or a later setting of a signal it reads."""
-    set_times = [at for flag, at in case.flags_set_at.items() if flag in signals_read(rule.when)]
+    if not case.flags_set_at:
+        return case.opened_at
+    set_times = [at for flag, at in case.flags_set_at.items() if flag in rule.signals]
     return max([case.opened_at, *set_times])
 
 
 class DirectoryIndex:
-    """The directory by role and by person, built once for many cases."""
+    """The directory by role and by person, built once for many cases; who covers a role for a band and region
+    is found once per index (thousands of cases ask the same few questions)."""
 
     def __init__(self, entries: Iterable[DirectoryEntry]) -> None:
         self.by_role: dict[str, list[DirectoryEntry]] = {}
         self.by_person: dict[str, DirectoryEntry] = {}
+        self.covering: dict[tuple[RoleDef, str, str | None], DirectoryEntry | None] = {}
         for entry in entries:
             self.by_role.setdefault(entry.role, []).append(entry)
             self.by_person.setdefault(entry.person_id, entry)
@@ -167,9 +157,16 @@ def choose_person(role: RoleDef, case: CaseContext, directory: Directory) -> Dir
     account_id = {"csm": case.csm_id, "ae": case.ae_id, "exec_sponsor": case.exec_sponsor_id}.get(role.account or "")
     if account_id is not None and account_id in index.by_person:
         return index.by_person[account_id]
+    key = (role, case.band, case.region)
+    if key not in index.covering:
+        index.covering[key] = _covering(role, case.band, case.region, index)
+    return index.covering[key]
+
+
+def _covering(role: RoleDef, band: str, region: str | None, index: DirectoryIndex) -> DirectoryEntry | None:
     hint = (role.title or "").casefold()
     for wanted in (role.key, role.function):
-        candidates = [p for p in index.by_role.get(wanted or "", ()) if p.covers(case.band, case.region)]
+        candidates = [p for p in index.by_role.get(wanted or "", ()) if p.covers(band, region)]
         if wanted == role.function and hint:  # a function stands in: only someone with the right title will do
             candidates = [p for p in candidates if hint in p.title.casefold()]
         if candidates:
@@ -184,8 +181,10 @@ def involvement_prompts(
     explanation: str,
     directory: Directory,
     calendar: BusinessCalendar,
+    roles: Mapping[str, RoleDef] | None = None,
 ) -> list[InvolvementPrompt]:
-    roles = {r.key: r for r in policy.roles}
+    """`roles`: the policy's roles by key, when the caller has them at hand."""
+    roles = {r.key: r for r in policy.roles} if roles is None else roles
     anchor = rule_anchor(rule, case)
     prompts = []
     for item in rule.then.involve:
@@ -240,16 +239,22 @@ def case_prompts(
     """Every prompt for one case: `rules` defaults to the policy's (a case may keep an older version's). For
     many cases, pass the directory as one DirectoryIndex."""
     directory = directory if isinstance(directory, DirectoryIndex) else DirectoryIndex(directory)
-    calendar = policy.clocks.calendar_for(Severity(case.severity), Pace(case.pace), case.region)
+    # The case's own calendar (the customer's, else the rules'): involvement due times count as its clocks do.
+    calendar = policy.clocks.calendar_for(
+        Severity(case.severity), Pace(case.pace), case.region, case.segment, case.customer_calendar
+    )
     involvements: list[InvolvementPrompt] = []
     ladder: list[LadderPrompt] = []
     data = rule_data(facts)
+    roles = {r.key: r for r in policy.roles}
     for rule in policy.rules if rules is None else rules:
-        if not truthy(rule.check(data)):
+        held = rule.check(data)
+        if held is not True and (held is False or not truthy(held)):  # most conditions give a bool: no call
             continue
-        explanation = why(rule, data)
-        involvements += involvement_prompts(policy, case, rule, explanation, directory, calendar)
-        step = ladder_prompt(policy, case, rule, explanation)
+        explanation = why(rule, data)  # only rules that fired are explained
+        if rule.then.involve:
+            involvements += involvement_prompts(policy, case, rule, explanation, directory, calendar, roles)
+        step = ladder_prompt(policy, case, rule, explanation) if rule.then.moves_level else None
         if step is not None:
             ladder.append(step)
     return CasePrompts(case.id, tuple(involvements), highest_steps(ladder))

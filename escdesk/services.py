@@ -32,6 +32,7 @@ from escdesk.domain import (
 )
 from escdesk.errors import InvalidOperation, NotFound, StaleCase
 from escdesk.ids import new_id
+from escdesk.level_ack import needs_acknowledgement
 from escdesk.money import from_cents, to_cents
 from escdesk.policy import Policy
 from escdesk.store import Store, UnitOfWork
@@ -149,6 +150,21 @@ class CaseService:
 
     def set_status(self, case_id: str, status: CaseStatus, reason: str, expected_version: int) -> CaseCard:
         return self._change(case_id, expected_version, lambda uow, case: self._apply_status(uow, case, status, reason))
+
+    def acknowledge(self, case_id: str, expected_version: int) -> CaseCard:
+        """Acknowledge at the case's level: an open case becomes acknowledged; a case moved up is acknowledged by
+        its new level (escdesk.level_ack), which stops that level's acknowledge and ceiling clocks."""
+
+        def apply(uow: UnitOfWork, case: Escalation) -> None:
+            if case.status == CaseStatus.OPEN.value:
+                self._apply_status(uow, case, CaseStatus.ACKNOWLEDGED, "")
+                return
+            history = uow.cases.history(case.id)
+            if not needs_acknowledgement(CaseStatus(case.status), case.level_entered_at, case.acknowledged_at, history):
+                raise InvalidOperation(f"ESC-{case.number} is already acknowledged at {Level(case.level).code}")
+            self._record(uow, case, EventKind.LEVEL_ACKNOWLEDGED, to_value=Level(case.level).code)
+
+        return self._change(case_id, expected_version, apply)
 
     def add_note(self, case_id: str, body: str, expected_version: int) -> CaseCard:
         body = _required_reason(body, "a note")
@@ -328,8 +344,11 @@ class CaseService:
     def _calendar(self, uow: UnitOfWork, case: Escalation, customer: Customer | None = None) -> BusinessCalendar:
         """The calendar the clock service runs this case on: checklist dates and SLA clocks must agree."""
         customer = customer or uow.customers.get(case.customer_id)
-        region = None if customer is None else customer.region
-        return self.policy.clocks.calendar_for(Severity(case.severity), Pace(case.pace), region)
+        if customer is None:
+            return self.policy.clocks.calendar_for(Severity(case.severity), Pace(case.pace), None)
+        return self.policy.clocks.calendar_for(
+            Severity(case.severity), Pace(case.pace), customer.region, customer.segment, customer.calendar
+        )
 
     def _due_times(
         self,

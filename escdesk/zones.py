@@ -7,6 +7,7 @@ abbreviation: the name is what tells a reader in another office how to read the 
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -44,3 +45,30 @@ def system_zone() -> str:
 
 def user_zone(setting: str | None) -> str:
     return valid_zone(setting) or system_zone()
+
+
+def local_instant(wall: datetime, zone: str) -> datetime:
+    """The instant a person means by a wall-clock date and time in `zone` (a date-time editor's value), in UTC.
+
+    In the hour a DST change skips or repeats, the earlier reading is taken (fold 0), as zoneinfo does: 02:30 on
+    the spring-forward night in Berlin is 01:30 UTC (03:30 summer time)."""
+    found = find_zone(zone)
+    if found is None:
+        raise ValueError(f"unknown time zone {zone!r}")
+    return wall.replace(tzinfo=found, fold=0).astimezone(UTC)
+
+
+def wall_time(at: datetime, zone: str) -> datetime:
+    """An aware instant as the naive wall-clock date and time in `zone` (what a date-time editor shows)."""
+    found = find_zone(zone) or ZoneInfo("UTC")
+    return at.astimezone(found).replace(tzinfo=None)
+
+
+def zone_label(at: datetime, zone: str) -> str:
+    """'CET, Europe/Berlin': the abbreviation in force at `at` and the IANA name (the name is the one that tells a
+    reader in another office how to read the times); 'UTC' alone for UTC."""
+    found = find_zone(zone) or ZoneInfo("UTC")
+    abbreviation = at.astimezone(found).tzname() or ""
+    if abbreviation and abbreviation[0] in "+-":
+        abbreviation = f"UTC{abbreviation}"
+    return abbreviation if abbreviation == zone or zone == "UTC" else f"{abbreviation}, {zone}"

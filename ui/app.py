@@ -34,6 +34,7 @@ from ui.exports import ExportController
 from ui.import_wizard import install_import_action
 from ui.main_window import MainWindow
 from ui.rule_editor_action import install_policy_editors
+from ui.settings_dialog import install_settings_action
 from ui.slow_burn_dialog import install_slow_burn_action
 from ui.workspace_dock import install_case_workspace
 
@@ -125,6 +126,7 @@ def create_desk(
     install_board_tools(window, controller, remember=not screenshot)
     install_case_workspace(window, controller)  # the case dock beside the board, Case > New case… (Ctrl+N)
     install_import_action(window, controller)  # File > Import…
+    install_settings_action(window, controller)  # Edit > Preferences…
     if not screenshot:
         DailyBackup(controller)  # once the board is shown, off the GUI thread and the database worker
     if context.policy_notice is not None:

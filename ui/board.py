@@ -339,6 +339,11 @@ class BoardWidget(QWidget):
                 return found
         return None
 
+    def set_zone(self, zone: str) -> None:
+        """Show instants (the tooltips' due times) in the user's zone, an IANA name."""
+        for model in self.models.values():
+            model.zone = zone
+
     def set_clocks(self, clocks: Mapping[str, CaseClockView]) -> None:
         """Re-evaluated clocks for the cards shown (cases not shown are ignored)."""
         for model in self.models.values():

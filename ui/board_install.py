@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QBoxLayout, QDialog, QDialogButtonBox, QFormLayout
 from escdesk import paths
 from escdesk.domain import Level
 from escdesk.notices import overdue_now
+from escdesk.zones import user_zone
 from ui import text
 from ui.board_groups import GROUPING_TEXT, Grouping
 from ui.board_moves import MoveController
@@ -55,6 +56,7 @@ def install_board_tools(
     if preferences is None:
         preferences = BoardPreferences(paths.config_dir() / BOARD_PREFERENCES_FILE if remember else None)
     board = window.board
+    board.set_zone(user_zone(controller.context.settings.display_timezone))  # tooltips' instants: the user's zone
     filter_bar = FilterBar(preferences, window)
     page = board.parentWidget()
     page_layout = None if page is None else page.layout()

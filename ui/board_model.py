@@ -114,6 +114,7 @@ class LevelColumnModel(QAbstractListModel):
         self._filter = CardFilter()
         self._me = ""
         self._grouping = Grouping.NONE
+        self.zone = "UTC"  # the user's zone, for the due instants in the tooltips (BoardWidget.set_zone)
 
     @property
     def level(self) -> Level:
@@ -258,7 +259,7 @@ class LevelColumnModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{card.reference} · {card.customer_name}: {card.title}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = text.card_tooltip(card, self._policy, self._now(), self._clocks.get(card.id))
+            tip = text.card_tooltip(card, self._policy, self._now(), self._clocks.get(card.id), self.zone)
             return tip + health_line(card)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return text.card_accessible_text(card, self._now(), self._clocks.get(card.id))

@@ -2,7 +2,8 @@
 
 Opened from View > Calendars… ("Edit…"). Saving writes the user's policy file (escdesk.policy_store) and hands the
 new policy to the controller, which re-evaluates every open case's clocks. Holidays are only ever added by the
-person: "Propose holidays…" shows a country's list from the `holidays` package, unticked, and adds the ticked ones.
+person: "Propose holidays…" shows a country's list from the `holidays` package, unticked, and adds the ticked ones;
+"Add holiday" adds one day by hand (a company day, a local holiday no package lists): date, name, closed or not.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -99,6 +101,13 @@ class CalendarEditor(QDialog):
         self.holiday_list = QListWidget(self)
         for holiday in calendar.holidays:
             self.holiday_list.addItem(holiday_item(holiday))
+        self.new_day = QDateEdit(QDate(year, 1, 1), self)
+        self.new_day.setCalendarPopup(True)
+        self.new_day.setDisplayFormat("ddd d MMM yyyy")
+        self.new_name = QLineEdit(self)
+        self.new_name.setPlaceholderText("Name, e.g. Company day")
+        self.new_active = QCheckBox("Closed that day", self)
+        self.new_active.setChecked(True)
         self.error = QLabel(self)
         self.error.setObjectName("editorError")
         self.error.setWordWrap(True)
@@ -132,6 +141,14 @@ class CalendarEditor(QDialog):
         actions.addWidget(propose)
         actions.addWidget(remove)
         actions.addStretch(1)
+        add = QPushButton("Add holiday", self)
+        add.setObjectName("addHoliday")
+        add.clicked.connect(self.add_by_hand)
+        by_hand = QHBoxLayout()
+        by_hand.addWidget(self.new_day)
+        by_hand.addWidget(self.new_name, 1)
+        by_hand.addWidget(self.new_active)
+        by_hand.addWidget(add)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -141,6 +158,7 @@ class CalendarEditor(QDialog):
         heading.setWordWrap(True)
         layout.addWidget(heading)
         layout.addWidget(self.holiday_list, 1)
+        layout.addLayout(by_hand)
         layout.addLayout(actions)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
@@ -193,11 +211,25 @@ class CalendarEditor(QDialog):
 
     def _add_proposed(self) -> None:
         assert self.proposal is not None
+        self._merge(self.proposal.chosen())
+
+    def add_by_hand(self) -> None:
+        """Add the day of the date field with its name, closed or worked as usual; a day already listed is
+        replaced (the person just said what it is)."""
+        day = self.new_day.date().toPython()
+        holiday = Holiday(day, self.new_active.isChecked(), " ".join(self.new_name.text().split()))  # type: ignore[arg-type]
+        kept = [h for h in self.holidays() if h.on != holiday.on]
+        self._show_holidays([*kept, holiday])
+        self.new_name.clear()
+
+    def _merge(self, chosen: list[Holiday]) -> None:
+        """Add the chosen days not listed yet (a listed day keeps what the person set for it)."""
         listed = {h.on for h in self.holidays()}
-        chosen = [h for h in self.proposal.chosen() if h.on not in listed]
-        merged = sorted([*self.holidays(), *chosen], key=lambda h: h.on)
+        self._show_holidays([*self.holidays(), *(h for h in chosen if h.on not in listed)])
+
+    def _show_holidays(self, holidays: list[Holiday]) -> None:
         self.holiday_list.clear()
-        for holiday in merged:
+        for holiday in sorted(holidays, key=lambda h: h.on):
             self.holiday_list.addItem(holiday_item(holiday))
 
     def remove_selected(self) -> None:

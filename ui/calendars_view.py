@@ -9,11 +9,13 @@ from collections.abc import Callable
 from itertools import groupby
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from escdesk.calendars import WEEKDAYS, BusinessCalendar
+from escdesk.customer_calendars import CalendarUsage, CustomerCalendarService, calendar_usage
 from escdesk.policy_clocks import CalendarRule, ClockPolicy
 from ui.calendar_editor import edit_calendar
 from ui.main_window import MainWindow
@@ -55,7 +57,16 @@ def rule_text(rule: CalendarRule) -> str:
         parts.append("/".join(sorted(p.value.replace("_", "-") for p in rule.paces)) + " cases")
     if rule.regions is not None:
         parts.append("customers in " + "/".join(sorted(r.upper() for r in rule.regions)))
+    if rule.segments is not None:
+        parts.append("customers of segment " + "/".join(sorted(rule.segments)))
     return ", ".join(parts) or "every other case"
+
+
+def customers_line(count: int) -> str:
+    """The customers that name the calendar for all their cases (ahead of the rules)."""
+    if count == 0:
+        return "no customer names it"
+    return f"{count} customer{'s' if count != 1 else ''} name it for all their cases"
 
 
 class CalendarsDialog(QDialog):
@@ -74,6 +85,12 @@ class CalendarsDialog(QDialog):
         self.tree = QTreeWidget(self)
         self.tree.setHeaderHidden(True)
         self._edit = edit
+        self.usage = CalendarUsage({}, {})  # filled in by show_usage once read from the database
+        self.unknown = QLabel(self)
+        self.unknown.setObjectName("unknownCalendars")
+        self.unknown.setWordWrap(True)
+        self.unknown.setStyleSheet("color: #8a5a00;")
+        self.unknown.hide()
         self.show_policy(clocks)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -81,10 +98,15 @@ class CalendarsDialog(QDialog):
         self.edit_button.setObjectName("editCalendar")
         self.edit_button.setEnabled(edit is not None)
         self.edit_button.clicked.connect(self.edit_selected)
-        note = QLabel("A case runs on the calendar of the first rule that matches it; rules are tried in order.", self)
+        note = QLabel(
+            "A case runs on the calendar its customer names, else on that of the first rule that matches it "
+            "(rules are tried in order).",
+            self,
+        )
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
+        layout.addWidget(self.unknown)
         layout.addWidget(self.tree)
         layout.addWidget(buttons)
         # An explicit minimum, as in MainWindow: the layout then never changes a shown window's limits (the
@@ -96,6 +118,11 @@ class CalendarsDialog(QDialog):
     def show_policy(self, clocks: ClockPolicy) -> None:
         """Show these calendars (again, after an edit was saved), keeping the chosen one chosen."""
         chosen = self.selected_calendar()
+        self._clocks = clocks
+        self.usage = calendar_usage({**self.usage.named, **self.usage.unknown}, clocks)
+        notice = self.usage.unknown_notice()
+        self.unknown.setText(notice or "")
+        self.unknown.setVisible(notice is not None)
         self.tree.clear()
         numbered = list(enumerate(clocks.rules, start=1))
         for calendar in clocks.calendars.values():
@@ -107,6 +134,11 @@ class CalendarsDialog(QDialog):
         )
         if again is not None:
             self.tree.setCurrentItem(again)
+
+    def show_usage(self, counts: dict[str, int]) -> None:
+        """How many customers name each calendar (read on the worker), and the names the policy lacks."""
+        self.usage = CalendarUsage(dict(counts), {})
+        self.show_policy(self._clocks)
 
     def selected_calendar(self) -> str | None:
         item = self.tree.currentItem()
@@ -125,7 +157,7 @@ class CalendarsDialog(QDialog):
         sections = (
             ("Hours", hours_lines(calendar)),
             ("Holidays", holiday_lines(calendar)),
-            ("Used by", used_by or ["no case (no rule names it)"]),
+            ("Used by", [*(used_by or ["no rule names it"]), customers_line(self.usage.customers_of(calendar.name))]),
         )
         for title, lines in sections:
             section = QTreeWidgetItem(top, [title])
@@ -150,3 +182,12 @@ def _show(window: MainWindow, controller: DeskController) -> None:
     dialog = CalendarsDialog(controller.context.policy.clocks, window, edit)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per click, gone when closed
     dialog.show()
+    service = controller.service
+    if service is not None:  # the customers per calendar: a database read, on the worker
+        counts = CustomerCalendarService(service.store, service.clock)
+        controller.tasks.run_db(counts.counts, lambda found: _show_usage(dialog, found))
+
+
+def _show_usage(dialog: CalendarsDialog, counts: dict[str, int]) -> None:
+    if shiboken6.isValid(dialog):  # not closed (and deleted) before the counts arrived
+        dialog.show_usage(counts)

@@ -24,10 +24,11 @@ from escdesk.errors import DatabaseUnavailable
 from escdesk.notices import overdue_now
 from escdesk.policy import Policy
 from escdesk.services import CaseService
-from escdesk.settings import Settings
+from escdesk.settings import Settings, remembered_database
 from escdesk.store import Store
 from escdesk.store.engine import DatabaseTarget, resolve_target
 from ui import dialogs
+from ui.automatic_moves import MinuteResult, evaluate_minute, moves_notice
 from ui.main_window import MainWindow
 from ui.pages import Choice
 from ui.password import PasswordPrompter
@@ -79,13 +80,7 @@ class _Board:
 def startup_database(cli_db: str | None, settings: Settings) -> str | None:
     """The database to open at launch: --db, else the last one used if it still exists, else the default file;
     None means first run (no database yet)."""
-    if cli_db is not None:
-        return cli_db
-    last = settings.last_database
-    if last and ("://" in last or Path(last).exists()):
-        return last
-    default = paths.default_database_path()
-    return str(default) if default.exists() else None
+    return cli_db if cli_db is not None else remembered_database(settings)
 
 
 def is_demo(target: DatabaseTarget) -> bool:
@@ -100,6 +95,7 @@ class DeskController(QObject):
         board_loaded(int): the board shows the open cases of the current database; their number.
         clocks_updated(int): the board's clocks were re-evaluated (every minute); the number of open cases.
         clocks_failed(str): evaluating the clocks failed; the message shown (the cards stay).
+        cases_moved(int): after a minute's clocks, the policy's automatic rules moved cases; how many.
         open_failed(str): a database could not be opened (or demo data not generated); the message for the user.
     """
 
@@ -107,6 +103,7 @@ class DeskController(QObject):
     board_loaded = Signal(int)
     clocks_updated = Signal(int)
     clocks_failed = Signal(str)
+    cases_moved = Signal(int)
     open_failed = Signal(str)
 
     def __init__(
@@ -305,7 +302,16 @@ class DeskController(QObject):
         loaded = self._loaded
         if loaded is None or not self.tasks.is_idle or self.tasks.is_closed:
             return
-        self.tasks.run_db(loaded.clock_service.open_clocks, lambda clocks: self._clocks_ready(loaded, clocks))
+        minute = lambda: evaluate_minute(loaded.service, loaded.clock_service)  # noqa: E731
+        self.tasks.run_db(minute, lambda result: self._minute_done(loaded, result))
+
+    def _minute_done(self, loaded: _Loaded, minute: MinuteResult) -> None:
+        """The minute's clocks; when the policy's automatic rules moved cases, the board shows them and says why."""
+        if loaded is self._loaded and minute.cards is not None:
+            self.window.show_board(minute.cards, minute.clocks)
+            self.window.show_notice(moves_notice(minute.moved))
+            self.cases_moved.emit(len(minute.moved))
+        self._clocks_ready(loaded, minute.clocks)
 
     def apply_policy(self, policy: Policy, policy_file: Path | None) -> None:
         """Use `policy` from now on (a calendar was edited and saved) and re-evaluate every open case's clocks:

@@ -11,7 +11,6 @@ what comes back and asks for a reason before a dismissal.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -36,6 +35,7 @@ from escdesk.facts import SIGNALS
 from escdesk.prompt_messages import DraftMessage
 from escdesk.prompt_service import CasePromptView, InvolvementView, PromptService
 from escdesk.prompts import format_instant
+from escdesk.zones import user_zone, zone_label
 from ui.controller import DeskController
 from ui.tasks import describe_error
 
@@ -89,7 +89,7 @@ class InvolvementRow(QFrame):
         self.setObjectName("involvementRow")
         self.setProperty("overdue", item.overdue)
         self.setProperty("settled", item.status not in _OPEN_STATES)
-        self.sentence = QLabel(item.sentence, self)
+        self.sentence = QLabel(item.sentence_in(zone), self)
         self.sentence.setObjectName("involvementSentence")
         self.sentence.setWordWrap(True)
         self.state = QLabel(state_text(item, zone), self)
@@ -182,7 +182,9 @@ class PromptsPanel(QWidget):
         note = f" · policy {view.policy_version}"
         if view.needs_reapply:
             note += f" (in force: {view.policy_in_force})"
-        self.header.setText(f"<b>{view.reference}</b> {view.title}{note}")
+        zone = self._zone()
+        shown_in = f"Times in {zone_label(self.controller.context.clock.now(), zone)}"
+        self.header.setText(f"<b>{view.reference}</b> {view.title}{note}<br><small>{shown_in}</small>")
         self.reapply.setVisible(view.needs_reapply)
         self._fill_ladder(view)
         self._fill_involvements(view)
@@ -264,8 +266,6 @@ class PromptsPanel(QWidget):
 
     # -- plumbing ---------------------------------------------------------------------------------------------
     def _zone(self) -> str:
-        from escdesk.zones import user_zone
-
         return user_zone(self.controller.context.settings.display_timezone)
 
     def _run(self, work: Callable[[PromptService], T], then: Callable[[T], None]) -> None:
@@ -290,14 +290,14 @@ class PromptsPanel(QWidget):
 
 def _policy_json(policy_file: Any) -> dict[str, Any] | None:
     """The JSON of the policy in force, stored per version so cases can keep theirs; None when unreadable."""
+    from escdesk.policy import PolicyError, read_policy_data
     from resources import resource_path
 
     path = policy_file or resource_path("policy", "default.json")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return read_policy_data(path)  # the same limits as every other reader of a policy file
+    except PolicyError:
         return None
-    return data if isinstance(data, dict) else None
 
 
 def _clear(layout: QVBoxLayout) -> None:

@@ -53,7 +53,7 @@ EDITOR_STYLE = (
     + """
 #sectionTitle { font-weight: bold; font-size: 11pt; margin-top: 6px; }
 #editorError { color: #b3261e; }
-#previewSummary { color: palette(placeholder-text); }
+#previewSummary, #automaticHint { color: palette(placeholder-text); }
 #ruleTitle { font-size: 12pt; font-weight: bold; }
 """
 )

@@ -1,5 +1,6 @@
 """What a rule does when it holds: the roles to bring in (each within a span), a minimum level, a level above the
-starting one, the ladder's "escalate", and the action text of the prompt. Keys the editor does not know are kept.
+starting one, the ladder's "escalate", whether that level change is made automatically (rather than prompted), and
+the action text of the prompt. Keys the editor does not know are kept.
 
 Signals:
     changed(): something was edited.
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -26,6 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 SPAN_HINT = "within, e.g. 15m, 1h, 4bh, 1bd, 5d"
+AUTOMATIC_HINT = (
+    "Off (as the shipped rules are): a prompt asks a person to move the case. On: EscDesk moves it itself after "
+    "each minute's clock check, recorded in the history as “EscDesk rules” with this rule's reason."
+)
+AUTOMATIC_SHORT = "Shipped rules only prompt (people decide). On: EscDesk moves the case itself, as “EscDesk rules”."
 
 
 class InvolveRow(QWidget):
@@ -94,6 +101,12 @@ class ThenEditor(QWidget):
             self.level_up.addItem(text, steps)
         self.escalate = QCheckBox("Prompt to escalate to the next level", self)
         self.escalate.setObjectName("escalate")
+        self.automatic = QCheckBox("Move the case automatically", self)
+        self.automatic.setObjectName("automatic")
+        self.automatic.setToolTip(AUTOMATIC_HINT)
+        self.automatic_hint = QLabel(AUTOMATIC_SHORT, self)
+        self.automatic_hint.setObjectName("automaticHint")
+        self.automatic_hint.setWordWrap(True)
         self.action = QPlainTextEdit(self)
         self.action.setObjectName("actionText")
         self.action.setPlaceholderText("What to ask of the people brought in, e.g. open the engineering escalation")
@@ -101,7 +114,11 @@ class ThenEditor(QWidget):
         self._lay_out(add)
         for box in (self.min_level, self.level_up):
             box.currentIndexChanged.connect(self.changed)
+            box.currentIndexChanged.connect(self._enable_automatic)
         self.escalate.toggled.connect(self.changed)
+        self.escalate.toggled.connect(self._enable_automatic)
+        self.automatic.toggled.connect(self.changed)
+        self._enable_automatic()
         self.action.textChanged.connect(self.changed)
 
     def _lay_out(self, add: QPushButton) -> None:
@@ -118,7 +135,17 @@ class ThenEditor(QWidget):
         form.addRow("Minimum level", self.min_level)
         form.addRow("Repeat escalation", self.level_up)
         form.addRow("", self.escalate)
+        form.addRow("", self.automatic)
+        form.addRow("", self.automatic_hint)
         form.addRow("Action", self.action)
+
+    def moves_level(self) -> bool:
+        """Whether the rule as edited changes the level: only then can the change be automatic."""
+        chosen = self.min_level.currentData() is not None or self.level_up.currentData() is not None
+        return chosen or self.escalate.isChecked()
+
+    def _enable_automatic(self) -> None:
+        self.automatic.setEnabled(self.moves_level())
 
     def add_involve(self, entry: dict[str, Any]) -> InvolveRow:
         row = InvolveRow(self.roles, entry, self)
@@ -145,6 +172,8 @@ class ThenEditor(QWidget):
         self.min_level.setCurrentIndex(max(0, self.min_level.findData(self.original.get("min_level"))))
         self.level_up.setCurrentIndex(max(0, self.level_up.findData(self.original.get("level_up"))))
         self.escalate.setChecked(self.original.get("escalate") is True)
+        self.automatic.setChecked(self.original.get("automatic") is True)
+        self._enable_automatic()
         self.action.setPlainText(str(self.original.get("action", "")))
         self.blockSignals(False)
 
@@ -156,6 +185,8 @@ class ThenEditor(QWidget):
         _put(then, "min_level", self.min_level.currentData(), self.min_level.currentData() is not None)
         _put(then, "level_up", self.level_up.currentData(), self.level_up.currentData() is not None)
         _put(then, "escalate", True, self.escalate.isChecked())
+        automatic = self.automatic.isChecked() and self.moves_level()  # a rule that moves nothing moves nothing
+        _put(then, "automatic", automatic, automatic or "automatic" in self.original)
         action = self.action.toPlainText().strip()
         _put(then, "action", action, bool(action) or "action" in self.original)
         return then

@@ -6,12 +6,14 @@ import enum
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from escdesk.clock_service import CaseClockView
 from escdesk.clocks import ClockKind
 from escdesk.domain import CaseCard, CaseStatus, CaseType, Level, Pace
 from escdesk.money import short_amount
 from escdesk.policy import Policy
+from escdesk.zones import zone_label
 
 STATUS_TEXT = {
     CaseStatus.OPEN: "Open",
@@ -91,8 +93,10 @@ def total_at_risk(cards: Iterable[CaseCard]) -> Decimal:
     return sum((card.arr_at_risk for card in cards), Decimal(0))
 
 
-def card_tooltip(card: CaseCard, policy: Policy, now: datetime, clocks: CaseClockView | None = None) -> str:
-    """Everything on the card (and the owner) in full, for a hover or a screen reader."""
+def card_tooltip(
+    card: CaseCard, policy: Policy, now: datetime, clocks: CaseClockView | None = None, zone: str = "UTC"
+) -> str:
+    """Everything on the card (and the owner) in full, for a hover or a screen reader; due instants in `zone`."""
     lines = [
         f"{card.reference} · {card.customer_name}",
         card.title,
@@ -107,7 +111,26 @@ def card_tooltip(card: CaseCard, policy: Policy, now: datetime, clocks: CaseCloc
     ]
     if clocks is not None:
         lines.append(f"Clocks: {clock_text(clocks, now) or 'all met'} ({clocks.calendar} calendar)")
+        lines.extend(due_lines(clocks, zone))
     return "\n".join(lines)
+
+
+def due_lines(clocks: CaseClockView, zone: str) -> list[str]:
+    """'Next due: Ack at Thu 3 Dec 14:30 (CET, Europe/Berlin)' and one line per deadline a person set that is
+    still running: instants in the user's zone, named."""
+    lines = []
+    if clocks.due_at is not None and clocks.next_kind is not None:
+        what = clocks.next_label or CLOCK_TEXT[clocks.next_kind]
+        lines.append(f"Next due: {what} at {_instant(clocks.due_at, zone)}")
+    for reading in clocks.readings:
+        if reading.kind is ClockKind.DEADLINE and reading.stopped_at is None and reading.due_at is not None:
+            lines.append(f"Deadline: {reading.label} at {_instant(reading.due_at, zone)}")
+    return lines
+
+
+def _instant(at: datetime, zone: str) -> str:
+    local = at.astimezone(ZoneInfo(zone))
+    return f"{local:%a} {local.day} {local:%b %H:%M} ({zone_label(at, zone)})"
 
 
 def card_accessible_text(card: CaseCard, now: datetime, clocks: CaseClockView | None = None) -> str:
@@ -147,6 +170,7 @@ CLOCK_TEXT = {
     ClockKind.UPDATE: "Update",
     ClockKind.CEILING: "Ceiling",
     ClockKind.RESOLUTION: "Resolution",
+    ClockKind.DEADLINE: "Deadline",  # set by a person; its label is in the tooltip
 }
 DUE_SOON = timedelta(hours=1)  # the card warns (amber) this long before a clock falls due
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from escdesk.brief_timeline import CHANNEL_WORDS, describe
+from escdesk.brief_timeline import CHANNEL_WORDS, change_words, describe
 from escdesk.domain import CaseEvent, Direction, EventKind, StepStatus
 from escdesk.policy import Policy
 from ui.workspace_data import local_time
@@ -55,24 +55,34 @@ def event_text(event: CaseEvent, policy: Policy) -> str:
     if event.kind is EventKind.CUSTOMER_CONTACT:
         return event.body or "(no summary recorded)"
     if event.kind is EventKind.INVOLVEMENT_CHANGED and event.body:
-        return _involvement_text(event)
+        return _involvement_text(event, {role.key: role.label for role in policy.roles})
+    if event.kind is EventKind.DEADLINE_CHANGED:
+        why = f": {event.reason}" if event.reason else ""
+        return f"Deadline {event.to_value or 'changed'}: {event.body or ''}{why}"
+    if event.kind is EventKind.LEVEL_ACKNOWLEDGED:
+        return f"Acknowledged at {event.to_value or 'the new level'}"
     described = describe(event, policy)
     if described:
         return described
-    what = event.kind.value.replace("_", " ").capitalize()
-    change = " → ".join(v for v in (event.from_value, event.to_value) if v)
-    parts = [what, change, event.body or "", event.reason or ""]
-    return ": ".join(p for p in parts if p)
+    what = event.body or event.kind.value.replace("_", " ").capitalize()  # a signal's body is its label
+    change = change_words(event.from_value, event.to_value) if event.from_value or event.to_value else ""
+    return ": ".join(p for p in (what, change, event.reason or "") if p)
 
 
 _INVOLVEMENT_VERBS = {"proposed": "Rules propose bringing in", "accepted": "Brought in", "dismissed": "Decided against",
                       "done": "Involvement done:"}  # fmt: skip
 
 
-def _involvement_text(event: CaseEvent) -> str:
-    """ "incident_commander: Omar Martin" and its reason as "Brought in Omar Martin (incident commander): …"."""
-    role, sep, name = (event.body or "").partition(": ")
-    who = f"{name} ({role.replace('_', ' ')})" if sep else event.body or ""
+def _involvement_text(event: CaseEvent, labels: dict[str, str]) -> str:
+    """ "incident_commander: Omar Martin" and its reason as "Brought in Omar Martin (incident commander): …";
+    a rule's proposal, "coo (strategic-s1-coo)", as "Rules propose bringing in COO: …"."""
+    body = event.body or ""
+    role, sep, name = body.partition(": ")
+    if sep:
+        who = f"{name} ({labels.get(role, role.replace('_', ' '))})"
+    else:
+        role = body.partition(" (")[0]
+        who = labels.get(role, role.replace("_", " "))
     verb = _INVOLVEMENT_VERBS.get(event.to_value or "", f"Involvement {event.to_value or 'changed'}:")
     return f"{verb} {who}" + (f": {event.reason}" if event.reason else "")
 

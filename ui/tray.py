@@ -53,7 +53,8 @@ class BreachNotifier(QObject):
             fresh.append(key)
             name = references.get(notice.case_id, "A case")
             overdue = text.clock_duration(now - notice.due_at)
-            self._show(f"{name}: {text.CLOCK_TEXT[notice.clock]} overdue", f"Overdue by {overdue}")
+            what = f"Deadline '{notice.label}'" if notice.label else text.CLOCK_TEXT[notice.clock]
+            self._show(f"{name}: {what} overdue", f"Overdue by {overdue}")
         return fresh
 
     def forget(self) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -32,12 +31,13 @@ from escdesk.errors import StaleCase
 from escdesk.policy import Policy
 from escdesk.services import CaseService
 from escdesk.zones import user_zone
-from ui import exports, workspace_dialogs
 from ui.checklist_panel import ChecklistPanel
 from ui.controller import DeskController
 from ui.tasks import describe_error
 from ui.timeline_view import TimelineModel, TimelineView
+from ui.workspace_actions import WorkspaceActions
 from ui.workspace_data import WorkspaceSnapshot, load_workspace
+from ui.workspace_deadlines import DeadlinesBox
 from ui.workspace_header import CustomerBox, WorkspaceHeader
 from ui.workspace_stale import offer_reload_or_merge
 
@@ -45,8 +45,9 @@ NOTE_KINDS = frozenset({EventKind.NOTE, EventKind.CUSTOMER_CONTACT})
 Change = Callable[[CaseService, str, int], object]  # (service, case id, expected version) -> anything
 
 
-class CaseWorkspace(QWidget):
-    """Header, actions, customer box and the tabs (checklist, timeline, notes & contacts, involvement prompts).
+class CaseWorkspace(WorkspaceActions, QWidget):
+    """Header, actions, customer box beside the deadlines box, and the tabs (checklist, timeline, notes &
+    contacts, involvement prompts).
 
     Signals:
         case_loaded(str): a case is shown (opened or refreshed); its id.
@@ -72,6 +73,7 @@ class CaseWorkspace(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         self.customer_box = CustomerBox(self)
+        self.deadlines_box = DeadlinesBox(self)
         self.checklist = ChecklistPanel(self)
         zone = self.zone
         self.timeline_model = TimelineModel(self.policy, zone, parent=self)
@@ -107,6 +109,7 @@ class CaseWorkspace(QWidget):
             "close": "Close with sign-off…",
             "reopen": "Reopen…",
             "export": "Export brief…",
+            "report": "Full case report…",
             "note": "Add note…",
             "contact": "Log contact…",
         }
@@ -133,7 +136,7 @@ class CaseWorkspace(QWidget):
     def _lay_out(self) -> None:
         rows = (
             ("acknowledge", "escalate", "de_escalate", "severity", "waiting"),
-            ("resolve", "close", "reopen", "export"),
+            ("resolve", "close", "reopen", "export", "report"),
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
@@ -144,7 +147,10 @@ class CaseWorkspace(QWidget):
             line.addStretch(1)
             layout.addLayout(line)
         layout.addWidget(self.message)
-        layout.addWidget(self.customer_box)
+        boxes = QHBoxLayout()
+        boxes.addWidget(self.customer_box, 3)
+        boxes.addWidget(self.deadlines_box, 2)
+        layout.addLayout(boxes)
         layout.addWidget(self.tabs, 1)
 
     def _connect(self) -> None:
@@ -158,6 +164,7 @@ class CaseWorkspace(QWidget):
             "close": self.close_with_sign_off,
             "reopen": self.reopen,
             "export": self.export_brief,
+            "report": self.export_case_report,
             "note": self.add_note,
             "contact": self.log_contact,
         }
@@ -169,6 +176,10 @@ class CaseWorkspace(QWidget):
         )
         panel.skip_requested.connect(lambda key, why: self._perform(lambda s, c, v: s.skip_step(c, key, why, v)))
         panel.reopen_requested.connect(lambda key, why: self._perform(lambda s, c, v: s.reopen_step(c, key, why, v)))
+        self.deadlines_box.set_requested.connect(self.set_deadline)
+        self.deadlines_box.met_requested.connect(self.meet_deadline)
+        self.deadlines_box.clear_requested.connect(self.clear_deadline)
+        self.customer_box.calendar_change_requested.connect(self.change_customer_calendar)
 
     # -- the prompts panel (ui.prompts_panel, embedded by ui.workspace_dock) ------------------------------------------
     def set_prompts_panel(self, widget: QWidget) -> None:
@@ -227,10 +238,12 @@ class CaseWorkspace(QWidget):
         template = policy.checklist_for(card.case_type, card.severity)
         self.header.show_card(card, policy, snapshot.monitoring_until(template), zone)
         self.customer_box.show_profile(snapshot.customer, policy, snapshot.now.astimezone().date())
+        self.customer_box.show_calendar(snapshot.calendar, snapshot.customer_calendar)
         active = card.status.is_active
         self.checklist.show_checklist(
             snapshot.steps, template, snapshot.cadence, snapshot.now, zone, pace=card.pace, active=active
         )
+        self.deadlines_box.show_deadlines(snapshot.deadlines, snapshot.now, zone, active=active)
         self.timeline_model.set_events(snapshot.history)
         self.notes_model.set_events(snapshot.history)
         self._enable_actions()
@@ -245,7 +258,7 @@ class CaseWorkspace(QWidget):
         active, status = card.status.is_active, card.status
         waiting = status is CaseStatus.WAITING_ON_CUSTOMER
         enabled = {
-            "acknowledge": status is CaseStatus.OPEN,
+            "acknowledge": self.snapshot.needs_acknowledgement,  # per level: again after a move up
             "escalate": active and card.level < Level.L5,
             "de_escalate": active and card.level > Level.L0,
             "severity": active,
@@ -256,6 +269,7 @@ class CaseWorkspace(QWidget):
             "note": True,
             "contact": True,
             "export": True,
+            "report": True,
         }
         for key, on in enabled.items():
             self.buttons[key].setEnabled(on)
@@ -300,7 +314,9 @@ class CaseWorkspace(QWidget):
         self.controller.tasks.run_db(work, saved, failed)
 
     def _refused(self, exc: BaseException) -> None:
-        message = describe_error(exc)
+        self._refused_in_words(describe_error(exc))
+
+    def _refused_in_words(self, message: str) -> None:
         self._show_message(message, error=True)
         self.action_refused.emit(message)
 
@@ -316,97 +332,3 @@ class CaseWorkspace(QWidget):
             "color: #b71c1c; font-weight: bold;" if error else "color: palette(placeholder-text);"
         )
         self.message.show()
-
-    # -- the actions ----------------------------------------------------------------------------------------------
-    def acknowledge(self) -> None:
-        self._perform(
-            lambda s, c, v: s.set_status(c, CaseStatus.ACKNOWLEDGED, "", v), "Acknowledged",
-            {"status": CaseStatus.ACKNOWLEDGED},
-        )  # fmt: skip
-
-    def move_level(self, step: int) -> None:
-        assert self.snapshot is not None
-        card = self.snapshot.card
-        target = Level(card.level + step)
-        verb = "Escalate" if step > 0 else "De-escalate"
-        name = f"{target.code} {self.policy.level_name(target)}"
-        reason = workspace_dialogs.ask_text(self, f"{verb} {card.reference}", f"Why move it to {name}?")
-        if reason:
-            self._perform(lambda s, c, v: s.move_level(c, target, reason, v), f"Moved to {name}", {"level": target})
-
-    def set_severity(self) -> None:
-        assert self.snapshot is not None
-        chosen = workspace_dialogs.ask_severity(self, self.policy, self.snapshot.card.severity)
-        if chosen is not None:
-            severity, reason = chosen
-            self._perform(
-                lambda s, c, v: s.set_severity(c, severity, reason, v), f"Severity set to {severity.value}",
-                {"severity": severity},
-            )  # fmt: skip
-
-    def toggle_waiting(self) -> None:
-        assert self.snapshot is not None
-        if self.snapshot.card.status is CaseStatus.WAITING_ON_CUSTOMER:
-            self._perform(
-                lambda s, c, v: s.set_status(c, CaseStatus.ACKNOWLEDGED, "the customer replied", v),
-                edits={"status": CaseStatus.ACKNOWLEDGED},
-            )
-            return
-        reason = workspace_dialogs.ask_text(self, "Waiting on the customer", "What are we waiting for from them?")
-        if reason:
-            self._perform(
-                lambda s, c, v: s.set_status(c, CaseStatus.WAITING_ON_CUSTOMER, reason, v),
-                edits={"status": CaseStatus.WAITING_ON_CUSTOMER},
-            )
-
-    def resolve(self) -> None:
-        prompt = "What fixed it? (optional; the customer's confirmation is a checklist step)"
-        note = workspace_dialogs.ask_text(self, "Resolve", prompt, required=False)
-        if note is not None:
-            self._perform(
-                lambda s, c, v: s.set_status(c, CaseStatus.RESOLVED, note, v), "Resolved",
-                {"status": CaseStatus.RESOLVED},
-            )  # fmt: skip
-
-    def close_with_sign_off(self) -> None:
-        assert self.snapshot is not None
-        signed = workspace_dialogs.ask_sign_off(self, self.snapshot.card.reference)
-        if signed is not None:
-            person, how = signed
-            self._perform(
-                lambda s, c, v: s.close_with_sign_off(c, person, how, v), "Closed; monitoring started",
-                {"status": CaseStatus.CLOSED},
-            )  # fmt: skip
-
-    def reopen(self) -> None:
-        reason = workspace_dialogs.ask_text(self, "Reopen", "Why is the case open again?")
-        if reason:
-            self._perform(
-                lambda s, c, v: s.set_status(c, CaseStatus.OPEN, reason, v), "Reopened", {"status": CaseStatus.OPEN}
-            )
-
-    def add_note(self) -> None:
-        body = workspace_dialogs.ask_text(self, "Add note", "The note (kept in the case history):")
-        if body:
-            self._perform(lambda s, c, v: s.add_note(c, body, v), "Note added")
-
-    def log_contact(self) -> None:
-        contact = workspace_dialogs.ask_contact(self)
-        if contact is not None:
-            channel, direction, body = contact
-            self._perform(lambda s, c, v: s.log_contact(c, channel, direction, body, v), "Contact logged")
-
-    def export_brief(self) -> None:
-        """The brief of this case through the app's export path (file dialog, PDF built off the GUI thread)."""
-        exporter = self.controller.findChild(exports.ExportController)
-        service, snapshot = self.controller.service, self.snapshot
-        if exporter is None or service is None or snapshot is None:
-            self._show_message("Exporting briefs is not available in this window.", error=True)
-            return
-        suggested = exporter.folder / f"{snapshot.card.reference} brief.pdf"
-        path: Path | None = exports.choose_pdf_file(self, "Export brief", suggested)
-        if path is None:
-            return
-        exporter.folder = path.parent
-        open_after = exporter.actions.open_after.isChecked()
-        exporter._export_briefs(service, [(snapshot.case_id, path)], open_after=open_after)

@@ -11,8 +11,12 @@ from zoneinfo import ZoneInfo
 
 from escdesk import checklist as cl
 from escdesk.customer_search import CustomerProfile, customer_profile
+from escdesk.deadline_service import DeadlineService
+from escdesk.deadlines import PersonDeadline
 from escdesk.domain import CaseCard, CaseEvent, CaseStatus
+from escdesk.level_ack import needs_acknowledgement
 from escdesk.services import CaseService
+from escdesk.store.models import Customer
 from ui.text import short_duration
 
 
@@ -26,10 +30,19 @@ class WorkspaceSnapshot:
     cadence: cl.CadenceReport | None
     customer: CustomerProfile
     now: datetime
+    deadlines: tuple[PersonDeadline, ...] = ()  # set by people, not cleared, soonest first
+    calendar: str = ""  # the business calendar the case's clocks run on
+    customer_calendar: str | None = None  # the calendar the customer names (None: the policy's rules decide)
 
     @property
     def case_id(self) -> str:
         return self.card.id
+
+    @property
+    def needs_acknowledgement(self) -> bool:
+        """Open and not acknowledged, or moved up and not acknowledged at its new level (escdesk.level_ack)."""
+        card = self.card
+        return needs_acknowledgement(card.status, card.level_entered_at, card.acknowledged_at, self.history)
 
     def monitoring_until(self, template: cl.ChecklistTemplate) -> datetime | None:
         """A closed case is watched until its close-anchored steps (the follow-up) fall due."""
@@ -47,6 +60,12 @@ def load_workspace(service: CaseService, case_id: str) -> WorkspaceSnapshot:
     """On the worker: the card, history, checklist, cadence and customer box of one case."""
     card = service.card(case_id)
     now = service.clock.now()
+    with service.store.read() as uow:
+        customer = uow.session.get(Customer, card.customer_id)
+        region, segment, named = (None, None, None) if customer is None else (
+            customer.region, customer.segment, customer.calendar
+        )  # fmt: skip
+    calendar = service.policy.clocks.calendar_for(card.severity, card.pace, region, segment, named)
     return WorkspaceSnapshot(
         card=card,
         history=tuple(service.history(case_id)),
@@ -54,6 +73,9 @@ def load_workspace(service: CaseService, case_id: str) -> WorkspaceSnapshot:
         cadence=service.update_cadence(case_id),
         customer=customer_profile(service.store, card.customer_id, now),
         now=now,
+        deadlines=tuple(DeadlineService(service).deadlines(case_id)),
+        calendar=calendar.name,
+        customer_calendar=named,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
+from ui.brief_tab import install_brief_tab
 from ui.controller import DeskController
 from ui.main_window import MainWindow
 from ui.new_case_dialog import install_new_case_action
@@ -48,6 +49,7 @@ def install_case_workspace(window: MainWindow, controller: DeskController) -> Ca
     controller.database_opened.connect(lambda _display: dock.workspace.clear())
     controller.board_loaded.connect(lambda _count: dock.workspace.follow_board(window.board.cards()))
     _embed_prompts_panel(dock.workspace, controller)
+    install_brief_tab(dock.workspace, controller)  # the Brief tab: the brief's fields, edited and saved
     install_new_case_action(controller, dock.open_case)
     return dock
 

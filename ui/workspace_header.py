@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 from datetime import date, datetime
 
-from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from escdesk.customer_search import CustomerProfile
 from escdesk.domain import CaseCard
@@ -68,8 +69,23 @@ class WorkspaceHeader(QWidget):
         self.monitoring.setVisible(monitoring_until is not None)
 
 
+def calendar_text(calendar: str, customer_calendar: str | None) -> str:
+    """'24/7 (the customer's)', 'Business hours EMEA (by the rules)', or the fallback when the name is unknown."""
+    if customer_calendar is None:
+        return f"{calendar} (by the rules)"
+    if customer_calendar == calendar:
+        return f"{calendar} (the customer's)"
+    return f"{calendar} (by the rules: the customer names '{customer_calendar}', which the policy lacks)"
+
+
 class CustomerBox(QFrame):
-    """ARR, band, renewal, CSM and the health history as a sparkline."""
+    """ARR, band, renewal, CSM, the calendar its cases run on, and the health history as a sparkline.
+
+    Signals:
+        calendar_change_requested(): the person wants to choose the customer's calendar.
+    """
+
+    calendar_change_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +94,11 @@ class CustomerBox(QFrame):
         self.arr = QLabel(self)
         self.renewal = QLabel(self)
         self.csm = QLabel(self)
+        self.calendar = QLabel(self)
+        self.calendar.setWordWrap(True)
+        self.change_calendar = QPushButton("Calendar…", self)
+        self.change_calendar.setToolTip("The business calendar all this customer's cases run on (e.g. 24/7 support)")
+        self.change_calendar.clicked.connect(self.calendar_change_requested)
         self.sparkline = HealthSparkline(self)
         self.trend = QLabel(self)
         self.trend.setWordWrap(True)
@@ -85,6 +106,8 @@ class CustomerBox(QFrame):
         facts.addRow("ARR", self.arr)
         facts.addRow("Renewal", self.renewal)
         facts.addRow("CSM", self.csm)
+        facts.addRow("Calendar", self.calendar)
+        facts.addRow("", self.change_calendar)
         health = QVBoxLayout()
         health.addWidget(self.sparkline)
         health.addWidget(self.trend)
@@ -92,6 +115,9 @@ class CustomerBox(QFrame):
         layout.addLayout(facts, 2)
         layout.addLayout(health, 3)
         self.setAccessibleName("Customer")
+
+    def show_calendar(self, calendar: str, customer_calendar: str | None) -> None:
+        self.calendar.setText(calendar_text(calendar, customer_calendar))
 
     def show_profile(self, profile: CustomerProfile, policy: Policy, today: date) -> None:
         self.arr.setText(f"{short_amount(profile.arr)} · {policy.band_name(profile.band)}")

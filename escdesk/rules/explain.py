@@ -17,8 +17,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from escdesk.rules.compiler import RefTable, build
+from escdesk.rules.compiler import Compiled
 from escdesk.rules.describe import Describer
+from escdesk.rules.explain_memo import CompiledNodes
 from escdesk.rules.formats import (
     Field,
     FieldLabels,
@@ -37,7 +38,7 @@ from escdesk.rules.operators import ITERATING
 from escdesk.rules.semantics import less_than, loose_equal, strict_equal, truthy
 from escdesk.rules.validation import REF
 
-__all__ = ["Field", "days", "explain", "hours", "minutes", "money", "plain", "points", "unit"]
+__all__ = ["CompiledNodes", "Field", "days", "explain", "hours", "minutes", "money", "plain", "points", "unit"]
 
 _ORDER = (">", ">=", "<", "<=")
 _ARITHMETIC = frozenset({"+", "-", "*", "/", "%", "min", "max"})
@@ -66,26 +67,43 @@ def explain(
     fields: FieldLabels | None = None,
     refs: Mapping[str, Any] | None = None,
     validated: bool = False,
+    compiled: CompiledNodes | None = None,
 ) -> str:
     """One sentence saying why `rule` holds (or does not) for `data`; `fields` gives labels and formats.
 
     `validated`: the caller already validated `rule` (a policy does at load), so it is not checked again: a board
-    of 2,000 cases explains thousands of firings per refresh."""
+    of 2,000 cases explains thousands of firings per refresh. `compiled`: this rule's (and refs') closures from
+    earlier explanations, reused (the same `rule` and `refs` every time)."""
     if not validated:
         compile_rule(rule, refs=refs)  # every node below is then known to be well formed
-    return _Explainer(data, fields, refs).why(rule).text
+    if compiled is None:
+        return _Explainer(data, fields, refs, CompiledNodes()).why(rule).text
+    key = compiled.memo_key(rule, refs, fields, data)
+    said = None if key is None else compiled.said.get(key)  # one lookup: another thread may clear it meanwhile
+    if said is not None:
+        return said
+    text = _Explainer(data, fields, refs, compiled).why(rule).text
+    if key is not None:
+        compiled.remember(key, text)
+    return text
 
 
 class _Explainer:
-    def __init__(self, data: Any, fields: FieldLabels | None, refs: Mapping[str, Any] | None) -> None:
+    def __init__(
+        self, data: Any, fields: FieldLabels | None, refs: Mapping[str, Any] | None, compiled: CompiledNodes
+    ) -> None:
         self.data = data
         self.fields = fields
         self.refs = refs
-        self.table: RefTable = {}
+        self.compiled = compiled
         self.describer = Describer(fields)
 
+    def closure(self, node: Any) -> Compiled:
+        """`node` is always a node of the rule (or its refs), never a dict made up here: ids stay meaningful."""
+        return self.compiled.closure(node, self.refs)
+
     def value(self, node: Any) -> Any:
-        return build(node, self.refs, self.table)(self.data)
+        return self.compiled.closure(node, self.refs)(self.data)
 
     def why(self, node: Any) -> _Phrase:
         if not isinstance(node, dict):
@@ -97,13 +115,13 @@ class _Explainer:
             return self.why(self.refs[args[0]])
         handler = _HANDLERS.get(op)
         if handler is not None:
-            return handler(self, args)
+            return handler(self, node, args)
         if op in _EQUALITY:
             return self.equality(op, args)
         if op in _ORDER:
-            return self.ordering(op, args)
+            return self.ordering(node, op, args)
         if op in ITERATING and op not in ("map", "filter", "reduce"):
-            return self.quantifier(op, args)
+            return self.quantifier(node, op, args)
         return self.generic(node)
 
     def generic(self, node: Any) -> _Phrase:
@@ -172,8 +190,7 @@ class _Explainer:
         empty = value is None or value == "" or value == []
         return _Phrase(False, f"no {found.label}" if empty else f"{found.label} {found.format(value)}")
 
-    def var(self, args: list[Any]) -> _Phrase:
-        node = {"var": args}
+    def var(self, node: Any) -> _Phrase:
         found = self.field_of(node)
         return self.truth_of_field(node, found) if found is not None else self.generic(node)
 
@@ -192,10 +209,10 @@ class _Explainer:
         partner = self.inner_field(left) or self.inner_field(right)
         return _Phrase(holds, f"{self.operand(left, partner)} {verb} {self.operand(right, partner)}")
 
-    def ordering(self, op: str, args: list[Any]) -> _Phrase:
+    def ordering(self, node: Any, op: str, args: list[Any]) -> _Phrase:
         partner = next((f for f in map(self.inner_field, args) if f is not None), None)
         texts = [self.operand(arg, partner) for arg in args]
-        holds = truthy(self.value({op: args}))
+        holds = truthy(self.value(node))
         if holds:
             return _Phrase(True, f" {op} ".join(texts))
         if len(args) == 2 and self.flipped_holds(op, args):
@@ -208,9 +225,9 @@ class _Explainer:
             return less_than(left, right, or_equal=_NEGATED[op] == "<=")
         return less_than(right, left, or_equal=_NEGATED[op] == ">=")
 
-    def membership(self, args: list[Any]) -> _Phrase:
+    def membership(self, node: Any, args: list[Any]) -> _Phrase:
         needle, haystack = args
-        holds = truthy(self.value({"in": args}))
+        holds = truthy(self.value(node))
         found = self.field_of(needle)
         if found is not None and isinstance(haystack, list) and not any(isinstance(h, dict) for h in haystack):
             options = ", ".join(found.format(h) for h in haystack[:5]) + (", ..." if len(haystack) > 5 else "")
@@ -221,8 +238,8 @@ class _Explainer:
         verb = "contains" if holds else "does not contain"
         return _Phrase(holds, f"{container_text} {verb} {self.operand(needle, container)}")
 
-    def missing(self, op: str, args: list[Any]) -> _Phrase:
-        absent = self.value({op: args})
+    def missing(self, node: Any, op: str, args: list[Any]) -> _Phrase:
+        absent = self.value(node)
         if absent:
             return _Phrase(True, "missing " + ", ".join(field_for(key, self.fields).label for key in absent))
         keys = args[-1] if op == "missing_some" else args[0] if len(args) == 1 else args
@@ -232,7 +249,7 @@ class _Explainer:
         labels = ", ".join(field_for(key, self.fields).label for key in keys)
         return _Phrase(False, f"{'enough of ' if op == 'missing_some' else ''}{labels} given")
 
-    def condition(self, args: list[Any]) -> _Phrase:
+    def condition(self, node: Any, args: list[Any]) -> _Phrase:
         """if/?:: the conditions tried up to the branch taken, then the branch itself when it is logic."""
         tried: list[_Phrase] = []
         index = 0
@@ -243,16 +260,16 @@ class _Explainer:
             index += 2
         branch = args[index + 1] if tried and tried[-1].holds else (args[-1] if len(args) % 2 else None)
         outcome = self.why(branch) if isinstance(branch, dict) else None
-        holds = outcome.holds if outcome else truthy(self.value({"if": args}))
+        holds = outcome.holds if outcome else truthy(self.value(node))
         parts = tried + ([outcome] if outcome else [])
         return _join(parts, "and", holds) if parts else _Phrase(holds, "always" if holds else "never")
 
-    def quantifier(self, op: str, args: list[Any]) -> _Phrase:
+    def quantifier(self, node: Any, op: str, args: list[Any]) -> _Phrase:
         items = self.value(args[0])
         items = items if isinstance(items, list | tuple) else []
-        body = build(args[1], self.refs, self.table)
+        body = self.closure(args[1])
         count = sum(1 for item in items if truthy(body(item)))
-        holds = truthy(self.value({op: args}))
+        holds = truthy(self.value(node))
         source = self.describer.describe(args[0])
         predicate = self.describer.describe(args[1], item_scope=True)
         if not items:
@@ -271,15 +288,16 @@ def _join(phrases: list[_Phrase], joiner: str, holds: bool) -> _Phrase:
     return _Phrase(holds, f" {joiner} ".join(texts), joiner)
 
 
-_HANDLERS: dict[str, Callable[[_Explainer, list[Any]], _Phrase]] = {
-    "and": lambda self, args: self.both(args, "and"),
-    "or": lambda self, args: self.both(args, "or"),
-    "!": lambda self, args: self.negation(args, invert=True),
-    "!!": lambda self, args: self.negation(args, invert=False),
-    "var": lambda self, args: self.var(args),
-    "in": lambda self, args: self.membership(args),
-    "missing": lambda self, args: self.missing("missing", args),
-    "missing_some": lambda self, args: self.missing("missing_some", args),
-    "if": lambda self, args: self.condition(args),
-    "?:": lambda self, args: self.condition(args),
+# Handlers get the node itself: what they evaluate whole is that node, never a copy (CompiledNodes keys by id).
+_HANDLERS: dict[str, Callable[[_Explainer, Any, list[Any]], _Phrase]] = {
+    "and": lambda self, node, args: self.both(args, "and"),
+    "or": lambda self, node, args: self.both(args, "or"),
+    "!": lambda self, node, args: self.negation(args, invert=True),
+    "!!": lambda self, node, args: self.negation(args, invert=False),
+    "var": lambda self, node, args: self.var(node),
+    "in": lambda self, node, args: self.membership(node, args),
+    "missing": lambda self, node, args: self.missing(node, "missing", args),
+    "missing_some": lambda self, node, args: self.missing(node, "missing_some", args),
+    "if": lambda self, node, args: self.condition(node, args),
+    "?:": lambda self, node, args: self.condition(node, args),
 }

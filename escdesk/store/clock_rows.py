@@ -1,6 +1,7 @@
 """What the SLA clocks read from the store, for every open case at once: one query for the cases, one for the
-events that move clocks (customer contacts and status changes). Never one query per case: a board of 2,000 open
-cases is refreshed every minute.
+events that move clocks (customer contacts, status and level changes, level acknowledgements); the deadlines people
+set are a third (escdesk.store.deadline_rows). Never one query per case: a board of 2,000 open cases is refreshed
+every minute.
 
 Rows come back as plain named tuples of aware UTC datetimes and strings; escdesk.clock_service turns them into the
 clock engine's timelines.
@@ -17,7 +18,14 @@ from sqlalchemy.orm import Session
 from escdesk.domain import EventKind
 from escdesk.store.models import CaseEventRow, Customer, Escalation
 
-CLOCK_EVENT_KINDS = (EventKind.CUSTOMER_CONTACT.value, EventKind.STATUS_CHANGED.value)
+# Level changes and level acknowledgements too: acknowledgement is per level (a case moved up is acknowledged
+# again at its new level, escdesk.clock_service).
+CLOCK_EVENT_KINDS = (
+    EventKind.CUSTOMER_CONTACT.value,
+    EventKind.STATUS_CHANGED.value,
+    EventKind.LEVEL_CHANGED.value,
+    EventKind.LEVEL_ACKNOWLEDGED.value,
+)
 
 
 class ClockCaseRow(NamedTuple):
@@ -29,6 +37,8 @@ class ClockCaseRow(NamedTuple):
     opened_at: datetime
     acknowledged_at: datetime | None
     level_entered_at: datetime
+    segment: str | None = None  # the customer's: calendar rules may match it
+    customer_calendar: str | None = None  # the calendar the customer names (None: the rules decide)
 
 
 class ClockEventRow(NamedTuple):
@@ -61,11 +71,13 @@ class ClockRepository:
                 Escalation.opened_at,
                 Escalation.acknowledged_at,
                 Escalation.level_entered_at,
+                Customer.segment,
+                Customer.calendar,
             )
             .join(Customer, Customer.id == Escalation.customer_id)
             .where(*_open_cases())
         )
-        return [ClockCaseRow(*row) for row in self.session.execute(stmt)]
+        return [ClockCaseRow._make(row) for row in self.session.execute(stmt)]
 
     def open_case_events(self) -> list[ClockEventRow]:
         """Contacts and status changes of every open case, oldest first within each case."""

@@ -119,6 +119,8 @@ class Customer(Versioned, Base):
     region: Mapped[str | None] = mapped_column(String(40))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     domain: Mapped[str | None] = mapped_column(String(255))
+    # The calendar the customer's cases run on, by name (migration 0007); None: the policy's calendar rules decide.
+    calendar: Mapped[str | None] = mapped_column(String(100))
     external_ids: Mapped[list[CustomerExternalId]] = relationship(cascade="all, delete-orphan")
 
 
@@ -364,4 +366,4 @@ class SupportTicket(Base):
 # The mappings added by later features live in their own modules, next to the code that uses them; importing them
 # here makes `Base.metadata` the whole schema wherever the models are imported (the models-match-migrations test,
 # the migration fixtures). They import this module, so they come last.
-from escdesk.store import metric_rows, policy_rows, slow_burn_rows  # noqa: E402, F401
+from escdesk.store import deadline_rows, metric_rows, policy_rows, slow_burn_rows  # noqa: E402, F401

@@ -156,9 +156,11 @@ def test_a_refused_resolve_shows_the_reason_and_changes_nothing(
     workspace = open_in_workspace(qtbot, desk, "Northwind Traders")
     before = workspace.snapshot
     assert before is not None
-    monkeypatch.setattr(workspace_dialogs, "ask_text", lambda *_a, **_k: "")
+    asked: list[str] = []
+    monkeypatch.setattr(workspace_dialogs, "ask_text", lambda *a, **_k: asked.append(a[1]) or "")
     with qtbot.waitSignal(workspace.action_refused, timeout=WAIT) as refused:
         qtbot.mouseClick(workspace.buttons["resolve"], Qt.MouseButton.LeftButton)
+    assert asked == []  # refused before asking for a note the person would type for nothing
     message = refused.args[0]
     assert message.startswith(f"{before.card.reference} cannot be resolved") and "required steps are open" in message
     assert "Personal acknowledgement with one named owner" in message
