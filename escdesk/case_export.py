@@ -342,15 +342,6 @@ def import_cases(
 # -- the command ------------------------------------------------------------------------------------------------
 
 
-def add_export_arguments(
-    parser: argparse.ArgumentParser, db_option: Callable[[argparse.ArgumentParser, Any], None]
-) -> None:
-    what = parser.add_subparsers(dest="what", metavar="WHAT", required=True)
-    cases = what.add_parser("cases", help="every case as one CSV row (multi-value fields joined with |)")
-    db_option(cases, argparse.SUPPRESS)
-    cases.add_argument("output", metavar="FILE.csv", type=Path, help="the CSV file to write")
-
-
 def run_export_command(args: argparse.Namespace, open_db: Callable[[], OpenedDatabase]) -> int:
     opened = open_db()
     try:

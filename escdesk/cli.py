@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from escdesk import __version__
 from escdesk.backup_command import add_backup_commands, run_backup, run_restore
 from escdesk.cli_streams import never_fail_on_encoding, reader_went_away
+from escdesk.data_arguments import add_export_arguments, add_import_arguments
 from escdesk.domain import CaseCard, Level
 from escdesk.errors import EscDeskError
 from escdesk.ladder_command import add_ladder_arguments, run_ladder_command
@@ -120,15 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from escdesk.importing.command import add_import_arguments  # the arguments live beside the command's body
-
     imp = commands.add_parser("import", help="import customers, tickets, health or cases from CSV/XLSX (report first)")
     add_import_arguments(imp, _db_option)
 
 
 def _add_case_export_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from escdesk.case_export import add_export_arguments
-
     export = commands.add_parser("export", help="export cases to CSV (reads back with `escdesk import cases`)")
     add_export_arguments(export, _db_option)
 

@@ -20,7 +20,7 @@ from escdesk.store import Store
 from escdesk.store.engine import DatabaseTarget, check_sqlite_file, create_db_engine
 
 if TYPE_CHECKING:
-    from escdesk.store.migrate import MigrationResult
+    from escdesk.store.schema import MigrationResult
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +58,7 @@ def open_database(
     else:
         engine = _connect_team_database(target, ask_password, notices)
     try:
-        # Alembic is imported here, not at module level: it is most of the start-up import time.
-        from escdesk.store.migrate import upgrade_database
-
-        migration = upgrade_database(engine, target)
+        migration = _migrate(engine, target)
     except DBAPIError as exc:  # e.g. a team database whose tables this role may not read or change
         engine.dispose()
         raise DatabaseUnavailable(_describe(exc, target)) from exc
@@ -69,6 +66,20 @@ def open_database(
         engine.dispose()
         raise
     return OpenedDatabase(Store(target, engine), migration, notices)
+
+
+def _migrate(engine: Engine, target: DatabaseTarget) -> MigrationResult:
+    """Nothing to do for a database at the newest schema; else Alembic, imported only then (it is about a quarter
+    of a second of the app's start)."""
+    from escdesk.store.schema import HEAD_REVISION, MigrationResult, at_head, use_wal
+
+    if at_head(engine):
+        if engine.dialect.name == "sqlite":
+            use_wal(engine, target)  # a copy made elsewhere may come without it
+        return MigrationResult(HEAD_REVISION, HEAD_REVISION, None)
+    from escdesk.store.migrate import upgrade_database
+
+    return upgrade_database(engine, target)
 
 
 def _create_private_file(path: Path) -> None:

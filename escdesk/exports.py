@@ -14,14 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from escdesk.brief_service import brief_content, resolve_case
-from escdesk.briefs import build_brief_pdf
 from escdesk.case_report_service import case_report_content
 from escdesk.clock import Clock
 from escdesk.errors import EscDeskError
 from escdesk.policy import Policy
-from escdesk.reports.case_report import build_case_report_pdf
 from escdesk.reports.portfolio import weekly_portfolio
-from escdesk.reports.weekly import build_weekly_pdf
 from escdesk.reports.weeks import IsoWeek, week_of
 from escdesk.store import Store
 
@@ -49,6 +46,8 @@ def export_brief(store: Store, case: str, target: Path, options: ExportOptions) 
     """Write the brief of the case named by `case` (ESC-1234, 1234 or its id) to `target`."""
     case_id = resolve_case(store, case)
     content = brief_content(store, case_id, clock=options.clock, policy=options.policy, time_zone=options.time_zone)
+    from escdesk.briefs.pdf import build_brief_pdf  # reportlab: loaded when a PDF is built
+
     return write_atomically(target, build_brief_pdf(content, paper=options.paper, redact=options.redact))
 
 
@@ -57,6 +56,8 @@ def export_case_report(store: Store, case: str, target: Path, options: ExportOpt
     case_id = resolve_case(store, case)
     content = case_report_content(store, case_id, clock=options.clock, policy=options.policy,
                                   time_zone=options.time_zone)  # fmt: skip
+    from escdesk.reports.case_report import build_case_report_pdf
+
     return write_atomically(target, build_case_report_pdf(content, paper=options.paper, redact=options.redact))
 
 
@@ -72,6 +73,8 @@ def export_weekly(store: Store, week: IsoWeek | None, target: Path, options: Exp
     """Write the weekly portfolio report of `week` (None: the week in progress, in the reader's zone)."""
     chosen = week or week_of(options.clock.now(), options.time_zone)
     portfolio = weekly_portfolio(store, chosen, clock=options.clock, policy=options.policy, time_zone=options.time_zone)
+    from escdesk.reports.weekly import build_weekly_pdf
+
     return write_atomically(target, build_weekly_pdf(portfolio, paper=options.paper, redact=options.redact))
 
 

@@ -25,15 +25,11 @@ from escdesk.policy_store import load_effective_policy
 from escdesk.settings import Settings
 from resources import resource_path
 from ui.board_install import install_board_tools
-from ui.calendars_view import install_calendars_action
 from ui.controller import DeskContext, DeskController, Opener
 from ui.daily_backup import DailyBackup
-from ui.dashboard import install_dashboard_action
-from ui.directory_dialog import install_directory_action
 from ui.exports import ExportController
-from ui.import_wizard import install_import_action
+from ui.feature_actions import install_feature_actions
 from ui.main_window import MainWindow
-from ui.rule_editor_action import install_policy_editors
 from ui.settings_dialog import install_settings_action
 from ui.slow_burn_dialog import install_slow_burn_action
 from ui.workspace_dock import install_case_workspace
@@ -118,14 +114,10 @@ def create_desk(
     window = MainWindow(context.policy, context.clock.now, state_file)
     controller = DeskController(context, window, interactive=not screenshot, opener=opener)
     ExportController(controller)  # parented to the controller: its menu actions live as long as the desk
-    install_calendars_action(window, controller)
-    install_dashboard_action(window, controller)  # View > Dashboard (Ctrl+D)
-    install_directory_action(window, controller)  # Directory > People directory…
+    install_feature_actions(window, controller)  # dashboard, import, calendars, directory, editors: loaded when used
     install_slow_burn_action(window, controller, daily=not screenshot)  # View > Slow-burn proposals…, daily scan
-    install_policy_editors(window, controller)  # Tools > Rules…, Tools > Checklist templates…
     install_board_tools(window, controller, remember=not screenshot)
     install_case_workspace(window, controller)  # the case dock beside the board, Case > New case… (Ctrl+N)
-    install_import_action(window, controller)  # File > Import…
     install_settings_action(window, controller)  # Edit > Preferences…
     if not screenshot:
         DailyBackup(controller)  # once the board is shown, off the GUI thread and the database worker

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from escdesk.calendars import WEEKDAYS, BusinessCalendar
@@ -165,17 +164,8 @@ class CalendarsDialog(QDialog):
                 QTreeWidgetItem(section, [line])
 
 
-def install_calendars_action(window: MainWindow, controller: DeskController) -> QAction:
-    """Add View > Calendars… to the window (the dialog is opened modeless, parented to the window); it shows the
-    controller's policy in force and edits it through the calendar editor."""
-    action = QAction("&Calendars…", window)
-    action.setObjectName("calendarsAction")
-    action.triggered.connect(lambda: _show(window, controller))
-    window.view_menu.addAction(action)
-    return action
-
-
-def _show(window: MainWindow, controller: DeskController) -> None:
+def show_calendars(window: MainWindow, controller: DeskController) -> None:
+    """View > Calendars… (ui.feature_actions): the policy in force, edited through the calendar editor."""
     def edit(name: str, show: Callable[[ClockPolicy], None]) -> None:
         edit_calendar(controller, name, dialog, lambda: show(controller.context.policy.clocks))
 

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialogButtonBox,
@@ -326,12 +325,3 @@ def _count_case_versions(controller: DeskController, dialog: ChecklistEditor) ->
             dialog.show_case_versions(counts)
 
     controller.tasks.run_db(count, counted, lambda _exc: None)  # the counts are a courtesy; the editor works without
-
-
-def install_checklist_editor_action(window: MainWindow, controller: DeskController) -> QAction:
-    """Add Tools > Checklist templates… (modeless, one per click, gone when closed)."""
-    action = QAction("&Checklist templates…", window)
-    action.setObjectName("checklistTemplatesAction")
-    action.triggered.connect(lambda: open_checklist_editor(window, controller))
-    window.tools_menu.addAction(action)
-    return action

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -369,25 +369,16 @@ class DashboardWindow(QWidget):
         super().closeEvent(event)
 
 
-def install_dashboard_action(window: MainWindow, desk: DeskController) -> QAction:
-    """View > Dashboard (Ctrl+D): one dashboard window per desk, computed when shown."""
-    action = QAction("&Dashboard", window)
-    action.setObjectName("dashboardAction")
-    action.setShortcut(QKeySequence("Ctrl+D"))
-    holder: list[DashboardWindow] = []
-
-    def show() -> None:
-        if not holder:
-            holder.append(DashboardWindow(desk, window))
-            # A case picked in the drill-down: selected on the board and opened in the workspace.
-            holder[0].case_requested.connect(window.board.select_case)
-            holder[0].case_requested.connect(window.case_requested)
-        dashboard = holder[0]
-        dashboard.show()
-        if QGuiApplication.platformName() != "offscreen":  # nothing to raise there (and Qt warns)
-            dashboard.raise_()
-        dashboard.refresh()
-
-    action.triggered.connect(lambda: show())
-    window.view_menu.addAction(action)
-    return action
+def show_dashboard(window: MainWindow, desk: DeskController) -> DashboardWindow:
+    """View > Dashboard (ui.feature_actions): one dashboard window per desk, computed when shown."""
+    dashboard = window.findChild(DashboardWindow)
+    if dashboard is None:
+        dashboard = DashboardWindow(desk, window)
+        # A case picked in the drill-down: selected on the board and opened in the workspace.
+        dashboard.case_requested.connect(window.board.select_case)
+        dashboard.case_requested.connect(window.case_requested)
+    dashboard.show()
+    if QGuiApplication.platformName() != "offscreen":  # nothing to raise there (and Qt warns)
+        dashboard.raise_()
+    dashboard.refresh()
+    return dashboard

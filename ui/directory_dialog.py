@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -270,15 +269,6 @@ class DirectoryDialog(QDialog):
             self.status.setText(f"Wrote {count} people to {path}.")
 
         self.controller.tasks.run_db(write, done, self._fail)
-
-
-def install_directory_action(window: MainWindow, controller: DeskController) -> QAction:
-    """Add Tools > People directory…; the dialog opens on the open database."""
-    action = QAction("&People directory…", window)
-    action.setObjectName("directoryAction")
-    action.triggered.connect(lambda: open_directory(window, controller))
-    window.tools_menu.addAction(action)
-    return action
 
 
 def open_directory(window: MainWindow, controller: DeskController) -> DirectoryDialog | None:

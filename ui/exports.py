@@ -24,13 +24,11 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QProgressBar, QWidget
 
 from escdesk import paths
 from escdesk.brief_service import brief_content
-from escdesk.briefs import BriefContent, build_brief_pdf
+from escdesk.briefs import BriefContent
 from escdesk.case_report_service import case_report_content
 from escdesk.exports import ExportOptions, write_atomically
-from escdesk.reports.case_report import build_case_report_pdf, case_report_file_name
-from escdesk.reports.case_report_content import CaseReportContent
+from escdesk.reports.case_report_content import CaseReportContent, case_report_file_name
 from escdesk.reports.portfolio import WeeklyPortfolio, weekly_portfolio
-from escdesk.reports.weekly import build_weekly_pdf
 from escdesk.reports.weeks import IsoWeek, parse_week, week_of
 from escdesk.services import CaseService
 from escdesk.zones import user_zone
@@ -196,6 +194,8 @@ class ExportController(QObject):
                     for c, _ in targets]  # fmt: skip
 
         def render(contents: list[BriefContent]) -> list[Path]:  # on a background thread
+            from escdesk.briefs.pdf import build_brief_pdf  # reportlab loads with the first PDF, not the app
+
             return [write_atomically(path, build_brief_pdf(content, paper=options.paper, redact=options.redact))
                     for content, (_, path) in zip(contents, targets, strict=True)]  # fmt: skip
 
@@ -222,6 +222,8 @@ class ExportController(QObject):
                                        time_zone=options.time_zone)  # fmt: skip
 
         def render(content: CaseReportContent) -> list[Path]:
+            from escdesk.reports.case_report import build_case_report_pdf
+
             return [write_atomically(path, build_case_report_pdf(content, paper=options.paper, redact=options.redact))]
 
         self._run(f"Writing the full case report of ESC-{number}", gather, render, self.actions.open_after.isChecked())
@@ -245,6 +247,8 @@ class ExportController(QObject):
                                     time_zone=options.time_zone)  # fmt: skip
 
         def render(portfolio: WeeklyPortfolio) -> list[Path]:
+            from escdesk.reports.weekly import build_weekly_pdf
+
             return [write_atomically(path, build_weekly_pdf(portfolio, paper=options.paper, redact=options.redact))]
 
         self._run(f"Writing the weekly report for {week}", gather, render, self.actions.open_after.isChecked())

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget, QWizard
 
 from escdesk.backups import backup_before
@@ -338,12 +337,3 @@ def show_import_wizard(window: MainWindow, controller: DeskController) -> Import
         wizard.imported.connect(lambda _report: watcher.scan_after_import())
     wizard.show()
     return wizard
-
-
-def install_import_action(window: MainWindow, controller: DeskController) -> QAction:
-    """File > Import… (before Quit)."""
-    action = QAction("&Import…", window)
-    action.setObjectName("importAction")
-    action.triggered.connect(lambda: show_import_wizard(window, controller))
-    window.file_menu.insertAction(window.menu_actions.quit, action)
-    return action

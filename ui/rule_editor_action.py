@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 
 from escdesk.facts import FACT_CATALOGUE
 from escdesk.policy_editing import prepare_save
@@ -65,20 +64,3 @@ def _load_open_cases(controller: DeskController, dialog: RuleEditor) -> None:
             dialog.preview_unavailable(f"The open cases could not be read for the preview: {exc}")
 
     controller.tasks.run_db(facts.open_case_facts, loaded, failed)
-
-
-def install_rule_editor_action(window: MainWindow, controller: DeskController) -> QAction:
-    """Add Tools > Rules… (the dialog is modeless, one per click, gone when closed)."""
-    action = QAction("&Rules…", window)
-    action.setObjectName("rulesAction")
-    action.triggered.connect(lambda: open_rule_editor(window, controller))
-    window.tools_menu.addAction(action)
-    return action
-
-
-def install_policy_editors(window: MainWindow, controller: DeskController) -> None:
-    """Tools > Rules… and Tools > Checklist templates… (the one line create_desk calls)."""
-    from ui.checklist_editor import install_checklist_editor_action  # it imports this module's save path
-
-    install_rule_editor_action(window, controller)
-    install_checklist_editor_action(window, controller)

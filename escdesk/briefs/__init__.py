@@ -6,10 +6,14 @@ content from the database belongs to the services layer; nothing here touches th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from escdesk.briefs.content import AccountBox, BriefContent, BriefOption, ExecutiveAsk, PlanItem, TimelineEntry
-from escdesk.briefs.fonts import FontMissing
-from escdesk.briefs.pdf import build_brief_pdf
 from escdesk.briefs.redact import REDACTED
+
+if TYPE_CHECKING:
+    from escdesk.briefs.fonts import FontMissing
+    from escdesk.briefs.pdf import build_brief_pdf
 
 __all__ = [
     "REDACTED",
@@ -22,3 +26,16 @@ __all__ = [
     "TimelineEntry",
     "build_brief_pdf",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The PDF half (reportlab, about 0.3 s to import) loads when a PDF is first built, not when the app starts."""
+    if name == "build_brief_pdf":
+        from escdesk.briefs.pdf import build_brief_pdf
+
+        return build_brief_pdf
+    if name == "FontMissing":
+        from escdesk.briefs.fonts import FontMissing
+
+        return FontMissing
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

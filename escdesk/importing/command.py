@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from escdesk.backups import backup_before
+from escdesk.data_arguments import IMPORT_KINDS
 from escdesk.errors import EscDeskError
 from escdesk.importing.presets import ImportKind
 from escdesk.importing.report import FIRST_FEW, ImportReport, plural
@@ -25,29 +26,12 @@ if TYPE_CHECKING:
     from escdesk.connect import OpenedDatabase
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 1
-KINDS = (*(k.value for k in ImportKind), "cases")
+KINDS = IMPORT_KINDS
 DbOption = Callable[[argparse.ArgumentParser, Any], None]
 
 
 class ImportArgumentError(EscDeskError):
     pass
-
-
-def add_import_arguments(imp: argparse.ArgumentParser, db_option: DbOption) -> None:
-    db_option(imp, argparse.SUPPRESS)
-    imp.add_argument("first", metavar="KIND", nargs="?", help=f"{'|'.join(KINDS)} (default: detected); or the FILE")
-    imp.add_argument("second", metavar="FILE", nargs="?", help="the CSV or XLSX file to import")
-    imp.add_argument("--preset", metavar="NAME", help="the export format (default: detected from the header)")
-    imp.add_argument("--mapping", metavar="NAME", help="a saved generic mapping instead of a preset")
-    imp.add_argument("--sheet", metavar="NAME", help="the worksheet of an XLSX workbook (default: the first)")
-    imp.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
-    imp.add_argument("--yes", action="store_true", help="import the good rows even if some rows are bad")
-    imp.add_argument("--json", action="store_true", help="print the report as JSON")
-    imp.add_argument("--candidates", action="store_true", help="list the escalation candidates the tickets raise")
-    imp.add_argument("--date-order", metavar="COLUMN=day|month", action="append", help="answer a date question")
-    imp.add_argument("--map-value", metavar="COLUMN:VALUE=OURS", action="append", help="map an unknown value")
-    imp.add_argument("--timezone", default="UTC", help="time zone of stamps without an offset (default UTC)")
-    imp.add_argument("--undo-last", action="store_true", help="undo the last import instead")
 
 
 def kind_and_file(args: argparse.Namespace) -> tuple[str | None, str | None]:

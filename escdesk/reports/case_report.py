@@ -62,6 +62,3 @@ def build_case_report_pdf(content: CaseReportContent, *, paper: str = "A4", reda
     return buffer.getvalue()
 
 
-def case_report_file_name(number: int) -> str:
-    """ESC-1234 full case report.pdf: sorts beside "ESC-1234 brief.pdf" in a folder of exports."""
-    return f"ESC-{number} full case report.pdf"

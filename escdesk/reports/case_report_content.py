@@ -119,3 +119,8 @@ def redacted(content: CaseReportContent) -> CaseReportContent:
 
 def _maybe(scrub: Callable[[str], str], text: str | None) -> str | None:
     return None if text is None else scrub(text)
+
+
+def case_report_file_name(number: int) -> str:
+    """ESC-1234 full case report.pdf: sorts beside "ESC-1234 brief.pdf" in a folder of exports."""
+    return f"ESC-{number} full case report.pdf"

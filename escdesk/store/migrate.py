@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -15,17 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from escdesk.errors import DatabaseUnavailable, SchemaTooNew
 from escdesk.store.engine import DatabaseTarget
-
-
-@dataclass(frozen=True, slots=True)
-class MigrationResult:
-    from_revision: str | None
-    to_revision: str
-    backup: Path | None
-
-    @property
-    def changed(self) -> bool:
-        return self.from_revision != self.to_revision
+from escdesk.store.schema import MigrationResult, use_wal
 
 
 def _alembic_config() -> Config:
@@ -79,7 +67,7 @@ def upgrade_database(engine: Engine, target: DatabaseTarget) -> MigrationResult:
     if current is None:
         _refuse_foreign_database(engine, target)
     if engine.dialect.name == "sqlite":
-        _use_wal(engine, target)
+        use_wal(engine, target)
     if current == head:
         return MigrationResult(current, head, None)
     backup = backup_sqlite(target.path, f"before-{head}") if current is not None and target.path else None
@@ -93,22 +81,6 @@ def upgrade_database(engine: Engine, target: DatabaseTarget) -> MigrationResult:
         detail = _first_line(exc)
         raise DatabaseUnavailable(f"cannot upgrade {target.display} to schema {head}: {detail}{kept}") from exc
     return MigrationResult(current, head, backup)
-
-
-def _use_wal(engine: Engine, target: DatabaseTarget) -> None:
-    """WAL (readers never block the writer) is a property of the file: set it once the file is known to be ours.
-
-    On the raw connection, outside any transaction: SQLite cannot change the journal mode inside one.
-    """
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.close()
-    except sqlite3.Error as exc:
-        raise DatabaseUnavailable(f"cannot use {target.display}: {exc}") from exc
-    finally:
-        connection.close()
 
 
 def _first_line(exc: DBAPIError) -> str:

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QItemSelectionModel
 from pytestqt.qtbot import QtBot
 
+from escdesk.briefs import pdf as brief_pdf
 from escdesk.domain import Level
 from escdesk.reports.weeks import IsoWeek
 from ui import exports
@@ -57,8 +58,8 @@ def test_export_brief_of_the_selected_case(
     asked: list[Path] = []
     monkeypatch.setattr(exports, "choose_pdf_file", lambda _w, _t, suggested: asked.append(suggested) or target)
     builder_threads: list[str] = []
-    real = exports.build_brief_pdf
-    monkeypatch.setattr(exports, "build_brief_pdf", lambda *a, **k: builder_threads.append(
+    real = brief_pdf.build_brief_pdf  # imported where the PDF is built (reportlab loads with the first one)
+    monkeypatch.setattr(brief_pdf, "build_brief_pdf", lambda *a, **k: builder_threads.append(
         threading.current_thread().name) or real(*a, **k))  # fmt: skip
 
     controller = exporter(desk)

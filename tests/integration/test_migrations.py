@@ -22,7 +22,7 @@ from escdesk.cli import main
 from escdesk.connect import OpenedDatabase, open_database
 from escdesk.errors import DatabaseUnavailable, SchemaTooNew
 from escdesk.services import CaseService
-from escdesk.store import migrate
+from escdesk.store import migrate, schema
 from escdesk.store.engine import resolve_target
 
 RawRows = Callable[..., list[tuple[Any, ...]]]
@@ -67,6 +67,7 @@ def use_scripts_with_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body:
         return result
 
     monkeypatch.setattr(migrate, "_alembic_config", config)
+    monkeypatch.setattr(schema, "HEAD_REVISION", NEXT)  # what a release with this revision would ship
     return scripts
 
 
@@ -127,6 +128,7 @@ def test_backup_happens_before_the_migration_code(database_at_head: Path, monkey
         order.append("upgrade")
 
     monkeypatch.setattr(migrate, "head_revision", lambda: NEXT)
+    monkeypatch.setattr(schema, "HEAD_REVISION", NEXT)
     known = migrate.known_revisions() | {NEXT}
     monkeypatch.setattr(migrate, "known_revisions", lambda: known)
     monkeypatch.setattr(migrate, "backup_sqlite", recording_backup)
@@ -221,3 +223,26 @@ def test_backup_sqlite_copies_an_open_database(
         copy = migrate.backup_sqlite(sqlite_db, "manual")
     assert raw_rows(copy, "SELECT count(*) FROM escalations") == [(1,)]
     assert raw_rows(copy, "SELECT count(*) FROM case_events") == [(1,)]
+
+
+def test_the_head_revision_constant_is_alembics_head() -> None:
+    """escdesk.store.schema.HEAD_REVISION lets an open skip Alembic: it must name the newest script."""
+    from escdesk.store.schema import HEAD_REVISION
+
+    assert migrate.head_revision() == HEAD_REVISION
+
+
+def test_opening_a_database_at_head_does_not_load_alembic(tmp_path: Path) -> None:
+    """Alembic is a quarter of a second of the app's start: a database already at head never needs it."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "book.sqlite"
+    open_database(resolve_target(db), create=True).store.close()
+    code = (
+        "import sys; from escdesk.connect import open_database; from escdesk.store.engine import resolve_target; "
+        f"opened = open_database(resolve_target({str(db)!r})); opened.store.close(); "
+        "print(opened.migration.to_revision, 'alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [migrate.head_revision(), "False"]

@@ -15,13 +15,14 @@ from reportlab.lib.pagesizes import A4, LETTER
 from escdesk.briefs import REDACTED, build_brief_pdf
 from escdesk.briefs.sample import GENERATED_AT, sample_brief, sample_health
 from escdesk.domain import CaseStatus, Direction, EventKind, HealthPoint, InvolvementStatus, StepStatus
-from escdesk.reports.case_report import build_case_report_pdf, case_report_file_name
+from escdesk.reports.case_report import build_case_report_pdf
 from escdesk.reports.case_report_content import (
     CaseReportContent,
     ChecklistLine,
     ContactLine,
     HistoryLine,
     InvolvementLine,
+    case_report_file_name,
 )
 
 POINTER = "continued in the full case report, ESC-1042"

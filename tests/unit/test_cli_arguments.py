@@ -126,3 +126,26 @@ def test_db_goes_before_or_after_the_command(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "level"), [("L0", 0), ("l3", 3), ("5", 5), (" L2 ", 2)])
 def test_level_spellings(text: str, level: int) -> None:
     assert build_parser().parse_args(["cases", "--level", text]).level == level
+
+
+def test_the_import_kinds_the_parser_offers_are_the_importers() -> None:
+    """The parser's list lives apart from the import package (building it stays cheap): it must not drift."""
+    from escdesk.data_arguments import IMPORT_KINDS
+    from escdesk.importing.presets import ImportKind
+
+    assert (*(kind.value for kind in ImportKind), "cases") == IMPORT_KINDS
+
+
+def test_building_the_parser_imports_no_command_body() -> None:
+    """Every escdesk run builds the parser, the app's start included: the import package, openpyxl and the case
+    export are imported only when their command runs."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from escdesk.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('escdesk.importing', 'openpyxl', 'escdesk.case_export', 'reportlab') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -23,7 +23,7 @@ from escdesk.credentials import NO_KEYRING_MESSAGE, SERVICE, KeyringUnavailable
 from escdesk.errors import DatabaseUnavailable, PasswordRequired
 from escdesk.settings import Settings
 from escdesk.store.engine import DatabaseTarget, resolve_target
-from escdesk.store.migrate import MigrationResult
+from escdesk.store.schema import MigrationResult
 
 SECRET = "s3cret-Pa55"
 TEAM_URL = "postgresql://lead@db.example.com/escdesk"
