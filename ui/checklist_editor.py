@@ -19,7 +19,6 @@ import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -151,27 +149,8 @@ class ChecklistEditor(PolicyEditorDialog):
         right_layout.addWidget(self.step_buttons)
         right_layout.addWidget(section("Step", right))
         right_layout.addWidget(self.form)
-        splitter = QSplitter(self)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        char, line = self.fontMetrics().averageCharWidth(), self.fontMetrics().height()
-        splitter.setSizes([char * 36, char * 170])
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self)
-        box.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveChecklist")
-        self.close_button = box.button(QDialogButtonBox.StandardButton.Close)
-        box.accepted.connect(self.save)
-        box.rejected.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.status, 1)
-        bottom.addWidget(box)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.version)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.error)
-        layout.addLayout(bottom)
-        self.setMinimumSize(char * 110, line * 34)  # fixed limits: see CalendarsDialog
-        self.resize(char * 210, line * 56)
+        layout = self.lay_out_frame(left, right, (36, 170, 210), "saveChecklist")
+        layout.insertWidget(0, self.version)  # which version is in force, above everything
 
     def _show_version(self) -> None:
         version = str(self.data.get("version", ""))

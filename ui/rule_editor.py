@@ -105,6 +105,36 @@ class PolicyEditorDialog(QDialog):
             return
         super().reject()
 
+    def lay_out_frame(
+        self, left: QWidget, right: QWidget, widths: tuple[int, int, int], save_name: str
+    ) -> QVBoxLayout:
+        """Both editors' frame: the list beside the form, Save and Close under them with the status line; the
+        caller's header goes on top (the returned layout). `widths` (list, form, window) in average characters."""
+        splitter = QSplitter(self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        char, line = self.fontMetrics().averageCharWidth(), self.fontMetrics().height()
+        splitter.setSizes([char * widths[0], char * widths[1]])
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self)
+        box.button(QDialogButtonBox.StandardButton.Save).setObjectName(save_name)
+        self.close_button = box.button(QDialogButtonBox.StandardButton.Close)
+        box.accepted.connect(self.save)
+        box.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(box)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(bottom)
+        self.setMinimumSize(char * 110, line * 34)  # fixed limits: see CalendarsDialog
+        self.resize(char * widths[2], line * 56)
+        return layout
+
+    def save(self) -> object:
+        raise NotImplementedError
+
 
 class RuleEditor(PolicyEditorDialog):
     """The rules of one policy (its JSON data), edited until saved through `save`."""
@@ -245,26 +275,7 @@ class RuleEditor(PolicyEditorDialog):
         lower.addSpacing(self.fontMetrics().height())
         lower.addLayout(preview_column, 1)
         right_layout.addLayout(lower, 2)
-        splitter = QSplitter(self)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        char, line = self.fontMetrics().averageCharWidth(), self.fontMetrics().height()
-        splitter.setSizes([char * 62, char * 150])
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self)
-        box.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveRules")
-        self.close_button = box.button(QDialogButtonBox.StandardButton.Close)
-        box.accepted.connect(self.save)
-        box.rejected.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.status, 1)
-        bottom.addWidget(box)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.error)
-        layout.addLayout(bottom)
-        self.setMinimumSize(char * 110, line * 34)  # fixed limits: see CalendarsDialog
-        self.resize(char * 215, line * 56)
+        self.lay_out_frame(left, right, (62, 150, 215), "saveRules")
 
     # -- showing one rule ---------------------------------------------------------------------------------------
     def select(self, row: int) -> None:

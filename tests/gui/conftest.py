@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from gui_builders import AS_OF, Desk, MakeDesk  # beside this file; pytest puts this folder on sys.path
+from gui_builders import AS_OF, Desk, MakeDesk, build_database  # beside this file; pytest puts this folder on sys.path
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -67,3 +68,20 @@ def make_desk(escdesk_app: QApplication, qtbot: QtBot, desk_context: DeskContext
         return window, controller
 
     return build
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    """The small book of business of gui_builders in a fresh SQLite file."""
+    db = tmp_path / "book.sqlite"
+    build_database(db)
+    return db
+
+
+@pytest.fixture
+def desk(qtbot: QtBot, book: Path, make_desk: MakeDesk) -> Desk:
+    """The desk on `book`, its cards and clocks loaded (a test file may define its own `desk` instead)."""
+    window, controller = make_desk()
+    with qtbot.waitSignals([controller.board_loaded, controller.clocks_updated], timeout=20_000):
+        controller.start(str(book))
+    return window, controller

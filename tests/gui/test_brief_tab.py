@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from gui_builders import AS_OF, Desk, MakeDesk, build_database
+from gui_builders import AS_OF, Desk
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
@@ -29,21 +29,6 @@ from ui.workspace import CaseWorkspace
 from ui.workspace_dock import CaseWorkspaceDock
 
 WAIT = 20_000
-
-
-@pytest.fixture
-def book(tmp_path: Path) -> Path:
-    db = tmp_path / "book.sqlite"
-    build_database(db)
-    return db
-
-
-@pytest.fixture
-def desk(qtbot: QtBot, book: Path, make_desk: MakeDesk) -> Desk:
-    window, controller = make_desk()
-    with qtbot.waitSignals([controller.board_loaded, controller.clocks_updated], timeout=WAIT):
-        controller.start(str(book))
-    return window, controller
 
 
 def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:

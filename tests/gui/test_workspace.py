@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from gui_builders import AS_OF, Desk, MakeDesk, build_database
+from gui_builders import AS_OF, Desk, build_database
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialogButtonBox
@@ -33,21 +33,6 @@ from ui.workspace import CaseWorkspace
 from ui.workspace_dock import CaseWorkspaceDock
 
 WAIT = 20_000
-
-
-@pytest.fixture
-def book(tmp_path: Path) -> Path:
-    db = tmp_path / "book.sqlite"
-    build_database(db)
-    return db
-
-
-@pytest.fixture
-def desk(qtbot: QtBot, book: Path, make_desk: MakeDesk) -> Desk:
-    window, controller = make_desk()
-    with qtbot.waitSignals([controller.board_loaded, controller.clocks_updated], timeout=WAIT):
-        controller.start(str(book))
-    return window, controller
 
 
 @pytest.fixture
@@ -157,7 +142,12 @@ def test_a_refused_resolve_shows_the_reason_and_changes_nothing(
     before = workspace.snapshot
     assert before is not None
     asked: list[str] = []
-    monkeypatch.setattr(workspace_dialogs, "ask_text", lambda *a, **_k: asked.append(a[1]) or "")
+
+    def ask_text(_parent: object, title: str, *_a: object, **_k: object) -> str:
+        asked.append(title)
+        return ""
+
+    monkeypatch.setattr(workspace_dialogs, "ask_text", ask_text)
     with qtbot.waitSignal(workspace.action_refused, timeout=WAIT) as refused:
         qtbot.mouseClick(workspace.buttons["resolve"], Qt.MouseButton.LeftButton)
     assert asked == []  # refused before asking for a note the person would type for nothing

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from gui_builders import SAMPLE, Desk, MakeDesk, build_database
+from gui_builders import SAMPLE, Desk, MakeDesk
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QPushButton, QTreeWidgetItem
@@ -45,21 +45,6 @@ BILLING = "Fabrikam Residences"  # SAMPLE[4]: S3, no region: the NA calendar, ac
 def desk_context(clock: FrozenClock) -> DeskContext:
     """The reader sits in Berlin (the setting), the cases run on New York's calendar."""
     return DeskContext(settings=Settings(display_timezone=BERLIN), clock=clock, policy=default_policy(), actor="tester")
-
-
-@pytest.fixture
-def book(tmp_path: Path) -> Path:
-    db = tmp_path / "book.sqlite"
-    build_database(db)
-    return db
-
-
-@pytest.fixture
-def desk(qtbot: QtBot, book: Path, make_desk: MakeDesk) -> Desk:
-    window, controller = make_desk()
-    with qtbot.waitSignals([controller.board_loaded, controller.clocks_updated], timeout=WAIT):
-        controller.start(str(book))
-    return window, controller
 
 
 def open_case(qtbot: QtBot, desk: Desk, customer: str) -> CaseWorkspace:
