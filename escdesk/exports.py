@@ -12,6 +12,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from escdesk.brief_service import brief_content, resolve_case
 from escdesk.case_report_service import case_report_content
@@ -21,6 +22,11 @@ from escdesk.policy import Policy
 from escdesk.reports.portfolio import weekly_portfolio
 from escdesk.reports.weeks import IsoWeek, week_of
 from escdesk.store import Store
+
+if TYPE_CHECKING:
+    from escdesk.briefs.content import BriefContent
+    from escdesk.reports.case_report_content import CaseReportContent
+    from escdesk.reports.portfolio import WeeklyPortfolio
 
 PAPERS = ("A4", "Letter")
 
@@ -46,9 +52,7 @@ def export_brief(store: Store, case: str, target: Path, options: ExportOptions) 
     """Write the brief of the case named by `case` (ESC-1234, 1234 or its id) to `target`."""
     case_id = resolve_case(store, case)
     content = brief_content(store, case_id, clock=options.clock, policy=options.policy, time_zone=options.time_zone)
-    from escdesk.briefs.pdf import build_brief_pdf  # reportlab: loaded when a PDF is built
-
-    return write_atomically(target, build_brief_pdf(content, paper=options.paper, redact=options.redact))
+    return write_brief_pdf(content, target, options)
 
 
 def export_case_report(store: Store, case: str, target: Path, options: ExportOptions) -> Path:
@@ -56,9 +60,7 @@ def export_case_report(store: Store, case: str, target: Path, options: ExportOpt
     case_id = resolve_case(store, case)
     content = case_report_content(store, case_id, clock=options.clock, policy=options.policy,
                                   time_zone=options.time_zone)  # fmt: skip
-    from escdesk.reports.case_report import build_case_report_pdf
-
-    return write_atomically(target, build_case_report_pdf(content, paper=options.paper, redact=options.redact))
+    return write_case_report_pdf(content, target, options)
 
 
 def brief_file_name(store: Store, case_id: str) -> str:
@@ -73,6 +75,25 @@ def export_weekly(store: Store, week: IsoWeek | None, target: Path, options: Exp
     """Write the weekly portfolio report of `week` (None: the week in progress, in the reader's zone)."""
     chosen = week or week_of(options.clock.now(), options.time_zone)
     portfolio = weekly_portfolio(store, chosen, clock=options.clock, policy=options.policy, time_zone=options.time_zone)
+    return write_weekly_pdf(portfolio, target, options)
+
+
+# -- the PDF half: reportlab is imported here, when a PDF is built, not when the app starts -------------------------
+
+
+def write_brief_pdf(content: BriefContent, target: Path, options: ExportOptions) -> Path:
+    from escdesk.briefs.pdf import build_brief_pdf
+
+    return write_atomically(target, build_brief_pdf(content, paper=options.paper, redact=options.redact))
+
+
+def write_case_report_pdf(content: CaseReportContent, target: Path, options: ExportOptions) -> Path:
+    from escdesk.reports.case_report import build_case_report_pdf
+
+    return write_atomically(target, build_case_report_pdf(content, paper=options.paper, redact=options.redact))
+
+
+def write_weekly_pdf(portfolio: WeeklyPortfolio, target: Path, options: ExportOptions) -> Path:
     from escdesk.reports.weekly import build_weekly_pdf
 
     return write_atomically(target, build_weekly_pdf(portfolio, paper=options.paper, redact=options.redact))

@@ -26,7 +26,7 @@ from escdesk import paths
 from escdesk.brief_service import brief_content
 from escdesk.briefs import BriefContent
 from escdesk.case_report_service import case_report_content
-from escdesk.exports import ExportOptions, write_atomically
+from escdesk.exports import ExportOptions, write_brief_pdf, write_case_report_pdf, write_weekly_pdf
 from escdesk.reports.case_report_content import CaseReportContent, case_report_file_name
 from escdesk.reports.portfolio import WeeklyPortfolio, weekly_portfolio
 from escdesk.reports.weeks import IsoWeek, parse_week, week_of
@@ -194,10 +194,9 @@ class ExportController(QObject):
                     for c, _ in targets]  # fmt: skip
 
         def render(contents: list[BriefContent]) -> list[Path]:  # on a background thread
-            from escdesk.briefs.pdf import build_brief_pdf  # reportlab loads with the first PDF, not the app
-
-            return [write_atomically(path, build_brief_pdf(content, paper=options.paper, redact=options.redact))
-                    for content, (_, path) in zip(contents, targets, strict=True)]  # fmt: skip
+            return [
+                write_brief_pdf(content, path, options) for content, (_, path) in zip(contents, targets, strict=True)
+            ]
 
         noun = "brief" if len(targets) == 1 else f"{len(targets)} briefs"
         self._run(f"Exporting {noun}", gather, render, open_after)
@@ -222,9 +221,7 @@ class ExportController(QObject):
                                        time_zone=options.time_zone)  # fmt: skip
 
         def render(content: CaseReportContent) -> list[Path]:
-            from escdesk.reports.case_report import build_case_report_pdf
-
-            return [write_atomically(path, build_case_report_pdf(content, paper=options.paper, redact=options.redact))]
+            return [write_case_report_pdf(content, path, options)]
 
         self._run(f"Writing the full case report of ESC-{number}", gather, render, self.actions.open_after.isChecked())
 
@@ -247,9 +244,7 @@ class ExportController(QObject):
                                     time_zone=options.time_zone)  # fmt: skip
 
         def render(portfolio: WeeklyPortfolio) -> list[Path]:
-            from escdesk.reports.weekly import build_weekly_pdf
-
-            return [write_atomically(path, build_weekly_pdf(portfolio, paper=options.paper, redact=options.redact))]
+            return [write_weekly_pdf(portfolio, path, options)]
 
         self._run(f"Writing the weekly report for {week}", gather, render, self.actions.open_after.isChecked())
 
