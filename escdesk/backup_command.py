@@ -31,12 +31,10 @@ def add_backup_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
 def _target(args: argparse.Namespace) -> DatabaseTarget:
     # Imported when run, not when the parser is built: `escdesk --help` stays quick.
     from escdesk.backups import PostgresBackupsAreTheServersJob
-    from escdesk.paths import default_database_path
-    from escdesk.settings import Settings, remembered_database
+    from escdesk.settings import command_database
     from escdesk.store.engine import resolve_target
 
-    db = getattr(args, "db", None)
-    target = resolve_target(db if db is not None else remembered_database(Settings.load()) or default_database_path())
+    target = resolve_target(command_database(getattr(args, "db", None)))
     if target.path is None:
         raise PostgresBackupsAreTheServersJob(target)
     return target

@@ -186,17 +186,10 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def _target(args: argparse.Namespace, *, fresh: bool = False) -> DatabaseTarget:
-    """--db, else the database the app uses (the last one it opened); `fresh` (init, demo): else the default
-    file, so that a new database never lands on the one in use."""
-    from escdesk.paths import default_database_path
-    from escdesk.settings import Settings, remembered_database
+    from escdesk.settings import command_database
     from escdesk.store.engine import resolve_target
 
-    # `is None`, not falsiness: `--db ""` is a mistake to report, not a request for the default database.
-    if args.db is not None:
-        return resolve_target(args.db)
-    chosen = None if fresh else remembered_database(Settings.load())
-    return resolve_target(chosen or default_database_path())
+    return resolve_target(command_database(args.db, fresh=fresh))
 
 
 def _ask_password_on_terminal(display: str, reason: str) -> str | None:

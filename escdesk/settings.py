@@ -97,3 +97,12 @@ def remembered_database(settings: Settings) -> str | None:
         return last
     default = default_database_path()
     return str(default) if default.exists() else None
+
+
+def command_database(db: str | None, *, fresh: bool = False) -> str:
+    """The database a command works on: --db, else the one the app uses (remembered_database); `fresh` (init,
+    demo): else the default file, so that a new database never lands on the one in use."""
+    if db is not None:  # `is None`, not falsiness: `--db ""` is a mistake to report, not a request for the default
+        return db
+    chosen = None if fresh else remembered_database(Settings.load())
+    return chosen or str(default_database_path())
