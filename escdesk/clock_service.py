@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
+from typing import NamedTuple
 
 from escdesk.calendars import BusinessCalendar
 from escdesk.clock import Clock
@@ -63,9 +64,9 @@ _CHANNELS = {m.value: m for m in Channel}
 _ACTIVE = frozenset(m for m in CaseStatus if m.is_active)  # a set look-up: the enum's property is slow per case
 
 
-@dataclass(frozen=True, slots=True)
-class CaseClockView:
-    """One open case's clocks as of `evaluated_at`: frozen, so the board's Qt model can hold it.
+class CaseClockView(NamedTuple):
+    """One open case's clocks as of `evaluated_at`: immutable, so the board's Qt model can hold it (a named tuple:
+    built far cheaper than a frozen dataclass, 2,000 times a minute).
 
     `next_kind` / `due_at` / `minutes_to_due` describe the running clock that falls due first (the most overdue
     one when several are); minutes are business minutes for business spans, negative when overdue. All None when

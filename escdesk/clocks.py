@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from escdesk.calendars import MAX_REMEMBERED, BusinessCalendar, epoch_us
 from escdesk.domain import CaseStatus, Channel, Direction, Pace
@@ -40,6 +40,7 @@ CONTINUOUS = BusinessCalendar.always_open()
 _MINUTE = timedelta(minutes=1)
 _US = timedelta(microseconds=1)
 _HOUR_US = 3_600_000_000
+_T = TypeVar("_T")
 
 
 class ClockKind(enum.StrEnum):
@@ -107,9 +108,11 @@ class CaseTimeline:
     deadlines: tuple[Deadline, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ClockReading:
-    """One clock as of `now`: what it counts towards, where it stands, and whether it is overdue."""
+class ClockReading(NamedTuple):
+    """One clock as of `now`: what it counts towards, where it stands, and whether it is overdue.
+
+    A named tuple, not a frozen dataclass: as immutable, and built four times faster (a frozen dataclass sets each
+    field through object.__setattr__), which counts at 6,000 readings per board refresh (issue 5's budget)."""
 
     kind: ClockKind
     target: Span
@@ -132,10 +135,9 @@ class ClockReading:
         return self.remaining // _MINUTE
 
 
-@dataclass(frozen=True, slots=True)
-class CaseClocks:
+class CaseClocks(NamedTuple):
     """All clocks of one case (None: not kept by the policy, or not started, like updates before the first
-    response)."""
+    response). A named tuple for the reason ClockReading is one."""
 
     acknowledge: ClockReading | None
     update: ClockReading | None
@@ -264,18 +266,17 @@ def _read(
     pauses = _pauses(periods, pausing.get(kind, _NO_STATUSES)) if periods else ()
     fixed = next((d.due_at for d in deadlines if d.kind is kind), None) if deadlines else None
     counting = calendar if span.business else CONTINUOUS
-    # A clock stopped by `now`, with no pause and no deadline set by hand, reads the same at every evaluation
-    # (about half the clocks of a board: most cases are acknowledged): remembered on the calendar it counts on.
-    # Only for UTC instants (the store's), so a remembered reading never hands back another zone's datetimes.
-    if stop is None or pauses or fixed is not None or stop[1] > now[1] or not _both_utc(start[0], stop[0]):
-        return _count(kind, span, calendar, counting, (start, stop), pauses, now, fixed)
+    # What is remembered on a calendar is kept for UTC instants only (the store's), so a remembered reading never
+    # hands back another zone's datetimes.
+    utc = start[0].tzinfo is UTC and (stop is None or stop[0].tzinfo is UTC)
+    if stop is None or pauses or fixed is not None or stop[1] > now[1] or not utc:
+        return _count(kind, span, counting, (start, stop), pauses, now, fixed, remember=utc)
+    # Stopped by `now`, with no pause and no deadline set by hand (about half the clocks of a board: most cases
+    # are acknowledged): the same reading at every evaluation.
     key = (kind, span.amount, span.unit, start[1], stop[1])
-    memo = counting.memo
-    known = memo.get(key)
+    known = counting.memo.get(key)
     if known is None:
-        if len(memo) > MAX_REMEMBERED:
-            memo.clear()
-        known = memo[key] = _count(kind, span, calendar, counting, (start, stop), (), now, None)
+        known = _remember(counting, key, _count(kind, span, counting, (start, stop), (), now, None, remember=True))
     return known
 
 
@@ -292,45 +293,73 @@ def read_clock(
     start, stop = start_stop
     counting = calendar if span.business else CONTINUOUS
     instants = ((start, epoch_us(start)), _instant(stop))
-    return _count(kind, span, calendar, counting, instants, _pauses_us(pauses), _now(now), fixed_due)
-
-
-def _both_utc(a: datetime, b: datetime) -> bool:
-    return a.tzinfo is UTC and b.tzinfo is UTC
+    return _count(kind, span, counting, instants, _pauses_us(pauses), _now(now), fixed_due)
 
 
 def _count(
     kind: ClockKind,
     span: Span,
-    calendar: BusinessCalendar,
     counting: BusinessCalendar,
     start_stop: tuple[_Instant, _Instant | None],
     pauses: Sequence[_Pause],
     now: _Instant,
     fixed_due: datetime | None,
+    remember: bool = False,
 ) -> ClockReading:
     """One clock worked out in business positions (see BusinessCalendar.business_position) of `counting`."""
     (start, start_us), stop = start_stop
     now_us = now[1]
     end_us = stop[1] if stop is not None and stop[1] <= now_us else now_us
-    position = counting.position_us
-    p_start, p_end = position(start_us), position(end_us)
-    paused, gaps = False, _NO_GAPS
+    paused = False
     if pauses:  # most cases have none, and this runs for every clock of every open case
         if stop is not None:  # what happened after the stop (closing, say) is no part of this clock's story
             pauses = [(low, end_us if high is None else min(high, end_us)) for low, high in pauses if low < end_us]
         paused = stop is None and any(low <= now_us and (high is None or high > now_us) for low, high in pauses)
-        gaps = _gaps(position, pauses, p_start)
-    target = span.fixed_us if span.fixed_us is not None else calendar.working_days_us(start_us, span.amount)
+    p_start, gaps, target, due = (_remembered_plan if remember else _plan)(counting, span, start, start_us, pauses)
+    p_end = counting.position_us(end_us)
     elapsed = _elapsed(p_start, p_end, gaps)
     if fixed_due is not None:
-        due: datetime | None = fixed_due
-        remaining = position(epoch_us(fixed_due)) - p_end
+        due = fixed_due
+        remaining = counting.position_us(epoch_us(fixed_due)) - p_end
     else:
-        due = None if paused else _due(counting, start, p_start, target, gaps)
+        due = None if paused else due
         remaining = target - elapsed
     stopped = None if stop is None else stop[0]
     return ClockReading(kind, span, start, due, stopped, _td(elapsed), _td(remaining), paused, fixed_due is not None)
+
+
+# What a reading needs that does not depend on `now`: the start's business position, the pauses as gaps in
+# positions, the target in counted microseconds, and the due time the gaps give (None behind a pause not over).
+_Plan = tuple[int, Sequence["_Gap"], int, datetime | None]
+
+
+def _plan(counting: BusinessCalendar, span: Span, start: datetime, start_us: int, pauses: Sequence[_Pause]) -> _Plan:
+    position = counting.position_us
+    p_start = position(start_us)
+    gaps = _gaps(position, pauses, p_start) if pauses else _NO_GAPS
+    # Working days are counted on the case's calendar, which is `counting` for every business span.
+    target = span.fixed_us if span.fixed_us is not None else counting.working_days_us(start_us, span.amount)
+    return p_start, gaps, target, _due(counting, start, p_start, target, gaps)
+
+
+def _remembered_plan(
+    counting: BusinessCalendar, span: Span, start: datetime, start_us: int, pauses: Sequence[_Pause]
+) -> _Plan:
+    """`_plan`, remembered on the calendar: at the next board refresh a running clock only has to see how far
+    `now` has come (its start, pauses and target are the same)."""
+    key = ("plan", span.amount, span.unit, start_us, tuple(pauses))
+    known = counting.memo.get(key)
+    if known is None:
+        known = _remember(counting, key, _plan(counting, span, start, start_us, pauses))
+    return known
+
+
+def _remember(counting: BusinessCalendar, key: tuple[object, ...], value: _T) -> _T:
+    memo = counting.memo
+    if len(memo) > MAX_REMEMBERED:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 def target_duration(span: Span, calendar: BusinessCalendar, start: datetime) -> timedelta:
@@ -476,4 +505,4 @@ def _target_us(span: Span, calendar: BusinessCalendar, start: datetime) -> int:
 
 
 def _td(us: int) -> timedelta:
-    return timedelta(0, 0, us)
+    return _US * us  # exact, and cheaper than timedelta(microseconds=us), which normalises through divmod

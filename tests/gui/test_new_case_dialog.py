@@ -4,7 +4,6 @@ and opened in the workspace, and its clocks start at creation exactly like an im
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -202,6 +201,6 @@ def test_b3_a_case_made_in_the_dialog_keeps_time_like_an_imported_one(
     for minutes in (1, 25, 45, 240):
         clock.set(by_hand.opened_at + timedelta(minutes=minutes))
         views = clocks.open_clocks()
-        assert replace(views[by_hand.id], case_id=imported) == views[imported]
+        assert views[by_hand.id]._replace(case_id=imported) == views[imported]
     clock.set(by_hand.opened_at + timedelta(minutes=1))
     assert clocks.open_clocks()[by_hand.id].minutes_to_due == 29  # S1: acknowledge within 30 min of creation

@@ -87,7 +87,7 @@ def test_b3_a_case_opened_by_hand_starts_its_clocks_like_an_imported_one(
         clock.set(later)
         views = clocks(store, clock)
         hand, other = views[by_hand], views[imported]
-        assert replace(hand, case_id=imported) == other
+        assert hand._replace(case_id=imported) == other
         ack = hand.reading(ClockKind.ACKNOWLEDGE)
         assert ack is not None and ack.started_at == MONDAY  # the creation instant, not a later event
     clock.set(MONDAY + MIN)
