@@ -20,7 +20,7 @@ from sqlalchemy import select
 from escdesk.brief_timeline import ROLE_WORDS, timeline_entries
 from escdesk.briefs.content import AccountBox, BriefContent, BriefOption, ExecutiveAsk, PlanItem
 from escdesk.clock import Clock
-from escdesk.clocks import CONTINUOUS, target_duration
+from escdesk.clock_math import CONTINUOUS, target_duration
 from escdesk.domain import (
     ArrBand,
     CaseEvent,

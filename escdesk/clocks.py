@@ -3,7 +3,8 @@
 Pure functions over plain frozen inputs (no store types), so they run for 2,000 open cases on every board refresh
 and are exact in tests with a frozen `now`. A clock's *elapsed* time is the counted time (business time for
 "b" spans, elapsed time otherwise) from its start to its stop or `now`, minus the pauses; it is *due* at the instant
-where elapsed reaches the target, and *remaining* = target - elapsed (negative when overdue).
+where elapsed reaches the target, and *remaining* = target - elapsed (negative when overdue). This module says what
+each clock counts; escdesk.clock_math does the counting (business positions, pauses as gaps, remembered plans).
 
 Semantics (issue 5, cases T1-T3):
 - first response = the acknowledgement or the first message we sent, whichever came first; it stops the
@@ -22,25 +23,32 @@ Semantics (issue 5, cases T1-T3):
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple
 
-from escdesk.calendars import MAX_REMEMBERED, BusinessCalendar, epoch_us
+from escdesk.calendars import BusinessCalendar, epoch_us
+from escdesk.clock_math import (
+    CONTINUOUS,
+    Pause,
+    PauseUs,
+    elapsed_between,
+    pauses_us,
+    plan,
+    remember,
+    remembered_plan,
+    td,
+)
 from escdesk.domain import CaseStatus, Channel, Direction, Pace
 from escdesk.durations import Span, parse_span
 
 if TYPE_CHECKING:  # only an annotation: the policy module reads ClockKind from here, so no import at run time
     from escdesk.policy import SeverityDef
 
-# Elapsed-time spans ("30m", "7d") count on this calendar: always open, so only pauses are taken out.
-CONTINUOUS = BusinessCalendar.always_open()
 _MINUTE = timedelta(minutes=1)
-_US = timedelta(microseconds=1)
 _HOUR_US = 3_600_000_000
-_T = TypeVar("_T")
 
 
 class ClockKind(enum.StrEnum):
@@ -52,14 +60,6 @@ class ClockKind(enum.StrEnum):
 
 
 POLICY_CLOCKS = (ClockKind.ACKNOWLEDGE, ClockKind.UPDATE, ClockKind.CEILING, ClockKind.RESOLUTION)
-
-
-@dataclass(frozen=True, slots=True)
-class Pause:
-    """Time that does not count; `end` None while still paused."""
-
-    start: datetime
-    end: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +241,6 @@ def compute_clocks(
 _ACKNOWLEDGE, _UPDATE, _CEILING, _RESOLUTION = POLICY_CLOCKS
 _OUTBOUND = Direction.OUTBOUND
 _Instant = tuple[datetime, int]  # an instant and the same in microseconds since the epoch
-_Pause = tuple[int, int | None]  # a pause in microseconds since the epoch; None: not over yet
 _Period = tuple[CaseStatus, bool, int, int | None]  # status, whether it is inactive, start and end (None: at now)
 _Context = tuple[
     BusinessCalendar, _Instant, tuple[_Period, ...], Mapping[ClockKind, frozenset[CaseStatus]], tuple[Deadline, ...]
@@ -276,7 +275,7 @@ def _read(
     key = (kind, span.amount, span.unit, start[1], stop[1])
     known = counting.memo.get(key)
     if known is None:
-        known = _remember(counting, key, _count(kind, span, counting, (start, stop), (), now, None, remember=True))
+        known = remember(counting, key, _count(kind, span, counting, (start, stop), (), now, None, remember=True))
     return known
 
 
@@ -293,7 +292,7 @@ def read_clock(
     start, stop = start_stop
     counting = calendar if span.business else CONTINUOUS
     instants = ((start, epoch_us(start)), _instant(stop))
-    return _count(kind, span, counting, instants, _pauses_us(pauses), _now(now), fixed_due)
+    return _count(kind, span, counting, instants, pauses_us(pauses), _now(now), fixed_due)
 
 
 def _count(
@@ -301,7 +300,7 @@ def _count(
     span: Span,
     counting: BusinessCalendar,
     start_stop: tuple[_Instant, _Instant | None],
-    pauses: Sequence[_Pause],
+    pauses: Sequence[PauseUs],
     now: _Instant,
     fixed_due: datetime | None,
     remember: bool = False,
@@ -315,9 +314,9 @@ def _count(
         if stop is not None:  # what happened after the stop (closing, say) is no part of this clock's story
             pauses = [(low, end_us if high is None else min(high, end_us)) for low, high in pauses if low < end_us]
         paused = stop is None and any(low <= now_us and (high is None or high > now_us) for low, high in pauses)
-    p_start, gaps, target, due = (_remembered_plan if remember else _plan)(counting, span, start, start_us, pauses)
+    p_start, gaps, target, due = (remembered_plan if remember else plan)(counting, span, start, start_us, pauses)
     p_end = counting.position_us(end_us)
-    elapsed = _elapsed(p_start, p_end, gaps)
+    elapsed = elapsed_between(p_start, p_end, gaps)
     if fixed_due is not None:
         due = fixed_due
         remaining = counting.position_us(epoch_us(fixed_due)) - p_end
@@ -325,76 +324,7 @@ def _count(
         due = None if paused else due
         remaining = target - elapsed
     stopped = None if stop is None else stop[0]
-    return ClockReading(kind, span, start, due, stopped, _td(elapsed), _td(remaining), paused, fixed_due is not None)
-
-
-# What a reading needs that does not depend on `now`: the start's business position, the pauses as gaps in
-# positions, the target in counted microseconds, and the due time the gaps give (None behind a pause not over).
-_Plan = tuple[int, Sequence["_Gap"], int, datetime | None]
-
-
-def _plan(counting: BusinessCalendar, span: Span, start: datetime, start_us: int, pauses: Sequence[_Pause]) -> _Plan:
-    position = counting.position_us
-    p_start = position(start_us)
-    gaps = _gaps(position, pauses, p_start) if pauses else _NO_GAPS
-    # Working days are counted on the case's calendar, which is `counting` for every business span.
-    target = span.fixed_us if span.fixed_us is not None else counting.working_days_us(start_us, span.amount)
-    return p_start, gaps, target, _due(counting, start, p_start, target, gaps)
-
-
-def _remembered_plan(
-    counting: BusinessCalendar, span: Span, start: datetime, start_us: int, pauses: Sequence[_Pause]
-) -> _Plan:
-    """`_plan`, remembered on the calendar: at the next board refresh a running clock only has to see how far
-    `now` has come (its start, pauses and target are the same)."""
-    key = ("plan", span.amount, span.unit, start_us, tuple(pauses))
-    known = counting.memo.get(key)
-    if known is None:
-        known = _remember(counting, key, _plan(counting, span, start, start_us, pauses))
-    return known
-
-
-def _remember(counting: BusinessCalendar, key: tuple[object, ...], value: _T) -> _T:
-    memo = counting.memo
-    if len(memo) > MAX_REMEMBERED:
-        memo.clear()
-    memo[key] = value
-    return value
-
-
-def target_duration(span: Span, calendar: BusinessCalendar, start: datetime) -> timedelta:
-    """The span as counted time; working days become the open time from `start` to the same hour that many
-    working days later, so a "bd" target pauses and reports minutes like any other."""
-    return _td(_target_us(span, calendar, start))
-
-
-def counted_time(calendar: BusinessCalendar, start: datetime, end: datetime, pauses: Iterable[Pause]) -> timedelta:
-    """Open time from `start` to `end` outside the pauses (zero when `end` is not after `start`)."""
-    p_start, p_end = calendar.business_position(start), calendar.business_position(end)
-    return _td(_elapsed(p_start, p_end, _gaps(calendar.position_us, _pauses_us(pauses), p_start)))
-
-
-def due_with_pauses(
-    calendar: BusinessCalendar, start: datetime, target: timedelta, pauses: Iterable[Pause]
-) -> datetime | None:
-    """The instant where open time outside the pauses reaches `target`; None if an unfinished pause comes first."""
-    if target < timedelta(0):
-        raise ValueError(f"due_with_pauses: the target {target} is negative")
-    p_start = calendar.business_position(start)
-    return _due(calendar, start, p_start, target // _US, _gaps(calendar.position_us, _pauses_us(pauses), p_start))
-
-
-def offset_before(calendar: BusinessCalendar, due: datetime, span: Span) -> datetime:
-    """`span` before `due` ("2 bh before resolution due"), counted the way the span says."""
-    if span.fixed is None:
-        raise ValueError(f"offset {span}: an offset before a due time needs a fixed length, not working days")
-    counting = calendar if span.business else CONTINUOUS
-    return counting.subtract_business(due, span.fixed)
-
-
-def notice_time(calendar: BusinessCalendar, due: datetime, urgent: bool) -> datetime:
-    """When to show a notice for `due`: urgent ones (S1) at once, others held to the next opening (T4)."""
-    return due if urgent else calendar.next_opening(due)
+    return ClockReading(kind, span, start, due, stopped, td(elapsed), td(remaining), paused, fixed_due is not None)
 
 
 def first_response(case: CaseTimeline, now: datetime) -> datetime | None:
@@ -446,63 +376,6 @@ def _periods(statuses: Iterable[StatusPeriod], now_us: int) -> tuple[_Period, ..
     return tuple(found)
 
 
-def _pauses(periods: Iterable[_Period], pausing: frozenset[CaseStatus]) -> list[_Pause]:
+def _pauses(periods: Iterable[_Period], pausing: frozenset[CaseStatus]) -> list[PauseUs]:
     """The periods that pause a clock paused by the statuses `pausing` (inactive ones pause every clock)."""
     return [(low, high) for status, inactive, low, high in periods if inactive or status in pausing]
-
-
-def _pauses_us(pauses: Iterable[Pause]) -> list[_Pause]:
-    return [(epoch_us(p.start), None if p.end is None else epoch_us(p.end)) for p in pauses]
-
-
-_Gap = tuple[int, int | None]  # a pause as business positions; None: not over yet
-_NO_GAPS: Sequence[_Gap] = ()
-
-
-def _gaps(position: Callable[[int], int], pauses: Iterable[_Pause], p_start: int) -> list[_Gap]:
-    """Pauses as business positions from `p_start` on, sorted and joined; an open pause swallows the rest."""
-    raw = [(max(position(low), p_start), None if high is None else position(high)) for low, high in pauses]
-    joined: list[_Gap] = []
-    for low, high in sorted(raw, key=lambda gap: gap[0]):
-        if high is not None and high <= low:
-            continue  # over before the clock started, or wholly in closed time
-        if joined and (joined[-1][1] is None or low <= joined[-1][1]):
-            last = joined[-1][1]
-            joined[-1] = (joined[-1][0], None if last is None or high is None else max(last, high))
-        else:
-            joined.append((low, high))
-    return joined
-
-
-def _elapsed(p_start: int, p_end: int, gaps: Iterable[_Gap]) -> int:
-    total = max(p_end - p_start, 0)
-    for low, high in gaps:
-        overlap = min(p_end if high is None else high, p_end) - low
-        total -= max(overlap, 0)
-    return total
-
-
-def _due(
-    counting: BusinessCalendar, start: datetime, p_start: int, target: int, gaps: Iterable[_Gap]
-) -> datetime | None:
-    if target == 0:
-        return start.astimezone(UTC)  # the earliest instant at that position may lie before `start`
-    cursor, remaining = p_start, target
-    for low, high in gaps:
-        if remaining <= low - cursor:
-            break
-        remaining -= low - cursor
-        if high is None:
-            return None
-        cursor = high
-    return counting.instant_at(cursor + remaining)
-
-
-def _target_us(span: Span, calendar: BusinessCalendar, start: datetime) -> int:
-    if span.fixed_us is not None:
-        return span.fixed_us
-    return calendar.working_days_us(epoch_us(start), span.amount)
-
-
-def _td(us: int) -> timedelta:
-    return _US * us  # exact, and cheaper than timedelta(microseconds=us), which normalises through divmod

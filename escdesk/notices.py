@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from escdesk.calendars import BusinessCalendar
+from escdesk.clock_math import CONTINUOUS, notice_time
 from escdesk.clock_service import CaseClockView
-from escdesk.clocks import CONTINUOUS, ClockKind, ClockReading, notice_time
+from escdesk.clocks import ClockKind, ClockReading
 
 DUE_SOON_MAX = timedelta(hours=1)
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from escdesk.clock import Clock
-from escdesk.clocks import CONTINUOUS, target_duration
+from escdesk.clock_math import CONTINUOUS, target_duration
 from escdesk.domain import CaseType, Level, Pace, RootCause, Severity
 from escdesk.durations import parse_span
 from escdesk.money import from_cents

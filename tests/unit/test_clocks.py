@@ -13,19 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from escdesk.calendars import BusinessCalendar
+from escdesk.clock_math import Pause, counted_time, due_with_pauses, notice_time, offset_before
 from escdesk.clocks import (
     CaseTimeline,
     ClockKind,
     ClockTargets,
     Contact,
     Deadline,
-    Pause,
     StatusPeriod,
     compute_clocks,
-    counted_time,
-    due_with_pauses,
-    notice_time,
-    offset_before,
     targets_for,
 )
 from escdesk.domain import CaseStatus, Channel, Direction, Pace, Severity
