@@ -104,6 +104,7 @@ K_OPENED, K_LEVEL_CHANGED, K_STATUS_CHANGED, K_NOTE, K_CUSTOMER_CONTACT, K_INVOL
     k.value for k in (EventKind.OPENED, EventKind.LEVEL_CHANGED, EventKind.STATUS_CHANGED, EventKind.NOTE,
                       EventKind.CUSTOMER_CONTACT, EventKind.INVOLVEMENT_CHANGED)
 )  # fmt: skip
+K_LEVEL_ACKNOWLEDGED = EventKind.LEVEL_ACKNOWLEDGED.value
 STEP_OPEN, STEP_DONE, STEP_SKIPPED = StepStatus.OPEN.value, StepStatus.DONE.value, StepStatus.SKIPPED.value
 PICK_CAUSE = {t: Weighted([c for c, _ in p.root_causes], [w for _, w in p.root_causes]) for t, p in W.PROFILES.items()}
 PICK_INVOLVEMENT = Weighted((IS.PROPOSED, IS.ACCEPTED, IS.DONE, IS.DISMISSED), (15, 45, 25, 15))  # open cases
@@ -232,14 +233,42 @@ def _levels(case: _Case, start: Level) -> tuple[Level, datetime]:
     """Apply the story's level moves in time order: the final level and when the case entered it."""
     level, entered = start, case.plan.opened_at
     previous = case.ctx.previous.get(case.plan.account.id, (None, 0))[1]
+    changes: list[tuple[datetime, Level, bool]] = []  # (when, to, up?)
     for at, key in _moves(case):
         rule, why = W.JUMPS[key]
         new = _move(level, rule)
         if new != level:
             reason = why.format(previous=f"ESC-{previous}", level=level.code)
             case.event(at, case.manager.name, K_LEVEL_CHANGED, level.code, new.code, reason)
+            changes.append((at, new, new > level))
             level, entered = new, at
+    _level_acknowledgements(case, changes)
     return level, entered
+
+
+ACK_AT_LEVEL_SHARE = 0.85  # moves up someone at the new level acknowledged; the rest show as overdue, as in life
+
+
+def _level_acknowledgements(case: _Case, changes: list[tuple[datetime, Level, bool]]) -> None:
+    """Someone at the level a case was moved up to acknowledges it (escdesk.level_ack), mostly within the
+    severity's acknowledge target, before the next move and the end of the work."""
+    if not changes:
+        return
+    rng = case.rng
+    target = timedelta(hours=case.ctx.ack_hours[case.plan.severity])
+    ends = [at for at, _, _ in changes[1:]] + [case.stop]  # a level's acknowledgement comes while it lasts
+    for (moved, level, up), end in zip(changes, ends, strict=True):
+        at = moved + target * rng.uniform(0.1, 1.3)
+        if up and rng.random() < ACK_AT_LEVEL_SHARE and at < end:
+            case.event(at, _acknowledger(case, level, rng).name, K_LEVEL_ACKNOWLEDGED, None, level.code)
+
+
+def _acknowledger(case: _Case, level: Level, rng: random.Random) -> Who:
+    """The CS manager up to L2; above, the account's executive sponsor or one of the executives."""
+    if level <= Level.L2:
+        return case.manager
+    executives = case.ctx.by_role[FunctionalRole.EXECUTIVE]
+    return case.plan.account.sponsor or (rng.choice(executives) if executives else case.manager)
 
 
 def _record_statuses(case: _Case) -> None:

@@ -145,6 +145,28 @@ def test_the_default_size_fills_every_level_and_loads_through_the_store(folder: 
         opened.store.close()
 
 
+def test_most_moves_up_are_acknowledged_at_the_new_level_before_the_next_move(folder: Path) -> None:
+    """The demo's people acknowledge cases moved up to them (escdesk.level_ack), so its board does not show an
+    "Ack overdue" on nearly every case above L2; some stay unacknowledged, as in life."""
+    target = folder / "demo.sqlite"
+    write_demo_database(resolve_target(target), DemoSpec(400, 40, 600, 7, AS_OF))
+    with contextlib.closing(sqlite3.connect(target)) as connection:
+        rows = connection.execute(
+            "SELECT escalation_id, at, kind, from_value, to_value FROM case_events"
+            " WHERE kind IN ('level_changed', 'level_acknowledged') ORDER BY escalation_id, at"
+        ).fetchall()
+    moves_up = acknowledged = 0
+    for index, (case_id, at, kind, before, after) in enumerate(rows):
+        if kind == "level_acknowledged":
+            previous = rows[index - 1]  # the move up it acknowledges: no other move in between
+            assert previous[0] == case_id and previous[2] == "level_changed" and previous[4] == after, rows[index]
+            assert previous[4] > previous[3] and at > previous[1]
+            acknowledged += 1
+        elif after > before:
+            moves_up += 1
+    assert moves_up > 100 and 0.7 * moves_up < acknowledged < moves_up
+
+
 def test_the_case_counter_continues_after_the_last_case(folder: Path) -> None:
     target = resolve_target(folder / "demo.sqlite")
     write_demo_database(target, small_spec())
