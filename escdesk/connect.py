@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from escdesk import credentials
 from escdesk.errors import DatabaseUnavailable, PasswordRequired
 from escdesk.store import Store
 from escdesk.store.engine import DatabaseTarget, check_sqlite_file, create_db_engine
@@ -127,6 +126,8 @@ def _is_auth_failure(exc: OperationalError) -> bool:
 
 def _stored_password(target: DatabaseTarget) -> tuple[str | None, str | None]:
     """(password from keyring or None, why no keyring can be used or None)."""
+    from escdesk import credentials  # keyring is for team databases only: a local file's start never loads it
+
     try:
         return credentials.get_password(target.credential_key), None
     except credentials.KeyringUnavailable as exc:
@@ -159,6 +160,8 @@ def _connect_team_database(target: DatabaseTarget, ask: AskPassword | None, noti
 
 
 def _remember(target: DatabaseTarget, password: str, notices: list[str]) -> None:
+    from escdesk import credentials
+
     try:
         credentials.save_password(target.credential_key, password)
     except credentials.KeyringUnavailable as exc:

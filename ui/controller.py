@@ -1,7 +1,9 @@
 """The desk controller: which database is open, opening another, first run, loading the board.
 
 Every database call (resolving and checking the target, connecting, migrating, loading cards, closing) runs on the
-TaskManager's database worker; the window only hears the outcome, on the main thread.
+TaskManager's database worker; the window only hears the outcome, on the main thread. The one exception is the
+launch's database, opened and read by ui.desk_open.EarlyOpen while the window is built: the worker's first task
+waits for that read and takes it, so nothing touches the database before or beside it.
 """
 
 from __future__ import annotations
@@ -11,28 +13,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from escdesk import paths
-from escdesk.clock import Clock
 from escdesk.clock_service import CaseClockView, ClockService
-from escdesk.connect import AskPassword, OpenedDatabase, open_database
+from escdesk.connect import open_database
 from escdesk.domain import CaseCard
-from escdesk.errors import DatabaseUnavailable
 from escdesk.notices import overdue_now
 from escdesk.policy import Policy
 from escdesk.services import CaseService
-from escdesk.settings import Settings, remembered_database
 from escdesk.store import Store
 from escdesk.store.engine import DatabaseTarget, resolve_target
 from ui import dialogs
-from ui.automatic_moves import MinuteResult, evaluate_minute, moves_notice
+from ui.desk_open import DeskContext, EarlyOpen, LoadedDesk, Opener, open_and_load, startup_database
 from ui.main_window import MainWindow
 from ui.pages import Choice
 from ui.password import PasswordPrompter
 from ui.tasks import TaskManager, describe_error
+
+if TYPE_CHECKING:
+    from ui.automatic_moves import MinuteResult
 
 log = logging.getLogger(__name__)
 
@@ -40,33 +42,7 @@ log = logging.getLogger(__name__)
 DEMO_CUSTOMERS, DEMO_OPEN_CASES, DEMO_HISTORY, DEMO_SEED = 400, 40, 600, 7
 
 
-class Opener(Protocol):
-    def __call__(
-        self, target: DatabaseTarget, *, create: bool = False, ask_password: AskPassword | None = None
-    ) -> OpenedDatabase: ...
-
-
-@dataclass(frozen=True)
-class DeskContext:
-    """What the composition root wires once: settings, the clock, the policy and who is using the desk."""
-
-    settings: Settings
-    clock: Clock
-    policy: Policy
-    actor: str
-    policy_file: Path | None = None  # the user's policy file in force; None: the shipped default
-    policy_notice: str | None = None  # why the user's policy file is not in force (shown once the window is up)
-
-
-@dataclass(frozen=True)
-class _Loaded:
-    target: DatabaseTarget
-    opened: OpenedDatabase
-    service: CaseService
-    clock_service: ClockService
-    cards: list[CaseCard]
-    clocks: dict[str, CaseClockView]
-    is_demo: bool
+__all__ = ["DeskContext", "DeskController", "Opener", "startup_database"]  # all but DeskController: ui.desk_open
 
 
 @dataclass(frozen=True)
@@ -75,16 +51,6 @@ class _Board:
 
     cards: list[CaseCard]
     clocks: dict[str, CaseClockView]
-
-
-def startup_database(cli_db: str | None, settings: Settings) -> str | None:
-    """The database to open at launch: --db, else the last one used if it still exists, else the default file;
-    None means first run (no database yet)."""
-    return cli_db if cli_db is not None else remembered_database(settings)
-
-
-def is_demo(target: DatabaseTarget) -> bool:
-    return target.path is not None and target.path == paths.demo_database_path().absolute()
 
 
 class DeskController(QObject):
@@ -113,6 +79,7 @@ class DeskController(QObject):
         *,
         interactive: bool = True,
         opener: Opener = open_database,
+        early: EarlyOpen | None = None,
     ) -> None:
         super().__init__(window)
         self.context = context
@@ -120,8 +87,9 @@ class DeskController(QObject):
         self.tasks = TaskManager(self)
         self.prompter = PasswordPrompter(self._ask_password if interactive else None, self)
         self._opener = opener
+        self._early = early  # the launch's database, opened and read while the window was built (run_app)
         self._interactive = interactive
-        self._loaded: _Loaded | None = None
+        self._loaded: LoadedDesk | None = None
         self._retired: list[Store] = []  # replaced databases, closed on the worker (or at shutdown)
         self._wire()
 
@@ -161,26 +129,22 @@ class DeskController(QObject):
         """Open (or with `create`, make) the database at a path or URL; the board shows it once loaded."""
         shown = str(value)
         self._show_busy("Opening the database" if not create else "Creating the database", shown)
-        self.tasks.run_db(lambda: self._open_and_load(value, create), self._opened, self._open_error)
+        early = None if self._early is None else self._early.claim(value, create=create)
+        if early is not None:
+            self.tasks.run_db(lambda: self._take_early(early, value), self._opened, self._open_error)
+        else:
+            self.tasks.run_db(lambda: self._open_and_load(value, create), self._opened, self._open_error)
 
-    def _open_and_load(self, value: str | Path, create: bool) -> _Loaded:
+    def _open_and_load(self, value: str | Path, create: bool) -> LoadedDesk:
         """On the worker: resolve, connect (asking for a password if needed), migrate, load every open card."""
-        target = resolve_target(value)
-        if create and target.path is not None and target.path.exists():
-            raise DatabaseUnavailable(f"{target.path} already exists; use Open database… to open it")
-        opened = self._opener(target, create=create, ask_password=self.prompter)
-        try:
-            ctx = self.context
-            service = CaseService(opened.store, ctx.clock, ctx.policy, ctx.actor)
-            clock_service = ClockService(opened.store, ctx.clock, ctx.policy)
-            demo = opened.is_demo or is_demo(target)  # a database query: stays on the worker
-            # Cards only: the board shows at once, the clocks follow in a second task (_opened queues it).
-            return _Loaded(target, opened, service, clock_service, service.open_cards(), {}, demo)
-        except BaseException:
-            opened.store.close()
-            raise
+        return open_and_load(self.context, value, create=create, opener=self._opener, ask_password=self.prompter)
 
-    def _opened(self, loaded: _Loaded) -> None:
+    def _take_early(self, take: Callable[[], LoadedDesk | None], value: str | Path) -> LoadedDesk:
+        """On the worker: wait for the launch's read (its error is this task's); a team database opens here."""
+        loaded = take()
+        return loaded if loaded is not None else self._open_and_load(value, create=False)
+
+    def _opened(self, loaded: LoadedDesk) -> None:
         previous, self._loaded = self._loaded, loaded
         if previous is not None and previous.opened.store is not loaded.opened.store:
             self._retired.append(previous.opened.store)
@@ -288,7 +252,7 @@ class DeskController(QObject):
         read = lambda: _load_board(loaded.service, loaded.clock_service)  # noqa: E731
         self.tasks.run_db(read, lambda board: self._refreshed(loaded, board))
 
-    def _refreshed(self, loaded: _Loaded, board: _Board) -> None:
+    def _refreshed(self, loaded: LoadedDesk, board: _Board) -> None:
         if loaded is self._loaded:  # a reload of a database since replaced by another is dropped
             self.window.show_board(board.cards, board.clocks)
             self.window.statusBar().showMessage("Board refreshed", 3000)
@@ -302,13 +266,17 @@ class DeskController(QObject):
         loaded = self._loaded
         if loaded is None or not self.tasks.is_idle or self.tasks.is_closed:
             return
+        from ui.automatic_moves import evaluate_minute  # the ladder's rules: first needed a minute after start
+
         minute = lambda: evaluate_minute(loaded.service, loaded.clock_service)  # noqa: E731
         self.tasks.run_db(minute, lambda result: self._minute_done(loaded, result))
 
-    def _minute_done(self, loaded: _Loaded, minute: MinuteResult) -> None:
+    def _minute_done(self, loaded: LoadedDesk, minute: MinuteResult) -> None:
         """The minute's clocks; when the policy's automatic rules moved cases, the board shows them and says why."""
         if loaded is self._loaded and minute.cards is not None:
             self.window.show_board(minute.cards, minute.clocks)
+            from ui.automatic_moves import moves_notice
+
             self.window.show_notice(moves_notice(minute.moved))
             self.cases_moved.emit(len(minute.moved))
         self._clocks_ready(loaded, minute.clocks)
@@ -326,7 +294,7 @@ class DeskController(QObject):
             loaded.clock_service.open_clocks, lambda clocks: self._clocks_ready(loaded, clocks), self._clocks_error
         )
 
-    def _clocks_ready(self, loaded: _Loaded, clocks: dict[str, CaseClockView]) -> None:
+    def _clocks_ready(self, loaded: LoadedDesk, clocks: dict[str, CaseClockView]) -> None:
         if loaded is self._loaded:
             self.window.board.set_clocks(clocks)
             calendars, now = self.context.policy.clocks.calendars, self.context.clock.now()

@@ -17,23 +17,27 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QProgressBar, QWidget
 
 from escdesk import paths
-from escdesk.brief_service import brief_content
-from escdesk.briefs import BriefContent
-from escdesk.case_report_service import case_report_content
-from escdesk.exports import ExportOptions, write_brief_pdf, write_case_report_pdf, write_weekly_pdf
-from escdesk.reports.case_report_content import CaseReportContent, case_report_file_name
-from escdesk.reports.portfolio import WeeklyPortfolio, weekly_portfolio
 from escdesk.reports.weeks import IsoWeek, parse_week, week_of
 from escdesk.services import CaseService
 from escdesk.zones import user_zone
 from ui.controller import DeskController
 from ui.tasks import describe_error
+
+if TYPE_CHECKING:
+    from escdesk.briefs import BriefContent
+    from escdesk.exports import ExportOptions
+    from escdesk.reports.case_report_content import CaseReportContent
+    from escdesk.reports.portfolio import WeeklyPortfolio
+
+# The content and PDF modules (escdesk.exports and the services it reads with) are imported by each export when it
+# runs, not with the menu actions at start: they are tens of milliseconds of the launch (issue 4).
 
 log = logging.getLogger(__name__)
 PDF_FILTER = "PDF documents (*.pdf)"
@@ -136,6 +140,8 @@ class ExportController(QObject):
 
     # -- what the options are ---------------------------------------------------------------------------------
     def _options(self, service: CaseService) -> ExportOptions:
+        from escdesk.exports import ExportOptions
+
         settings = self.desk.context.settings
         zone = user_zone(settings.display_timezone)
         paper = settings.paper_size if settings.paper_size in ("A4", "Letter") else "A4"
@@ -186,6 +192,9 @@ class ExportController(QObject):
         return None if folder is None else [(case_id, folder / f"ESC-{number} brief.pdf") for number, case_id in cases]
 
     def _export_briefs(self, service: CaseService, targets: list[tuple[str, Path]], *, open_after: bool) -> None:
+        from escdesk.brief_service import brief_content
+        from escdesk.exports import write_brief_pdf
+
         options = self._options(service)
 
         def gather() -> list[BriefContent]:  # on the database worker
@@ -210,6 +219,10 @@ class ExportController(QObject):
 
     def export_case_report(self, service: CaseService, case_id: str, number: int) -> None:
         """Ask for the file, then gather on the database worker and build the pages on a background thread."""
+        from escdesk.case_report_service import case_report_content
+        from escdesk.exports import write_case_report_pdf
+        from escdesk.reports.case_report_content import case_report_file_name
+
         path = choose_pdf_file(self.window, "Full case report", self.folder / case_report_file_name(number))
         if path is None:
             return
@@ -227,6 +240,9 @@ class ExportController(QObject):
 
     # -- weekly report ----------------------------------------------------------------------------------------
     def export_weekly_report(self) -> None:
+        from escdesk.exports import write_weekly_pdf
+        from escdesk.reports.portfolio import weekly_portfolio
+
         service = self._ready()
         if service is None:
             return

@@ -9,6 +9,7 @@ its clocks start at the moment of creation, exactly as an imported case's start 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,13 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from escdesk.customer_search import CustomerHit
 from escdesk.domain import CaseCard, CaseType, NewCase, Pace, Severity
 from escdesk.services import MAX_TITLE
 from ui import text
 from ui.controller import DeskController
-from ui.customer_picker import CustomerPicker, hit_text
 from ui.tasks import describe_error
+
+if TYPE_CHECKING:
+    from escdesk.customer_search import CustomerHit
+
+# Case > New case… is installed at start; the customer picker and its search are imported with the first dialog.
 
 DEFAULT_SEVERITY = Severity.S3
 
@@ -67,6 +71,8 @@ class NewCaseDialog(QDialog):
         self.setObjectName("newCaseDialog")
         self.setWindowTitle("New case")
         self.controller = controller
+        from ui.customer_picker import CustomerPicker
+
         self.picker = CustomerPicker(controller, self)
         self.chosen_label = QLabel("No customer chosen yet.", self)
         self.title_edit = QLineEdit(self)
@@ -141,6 +147,8 @@ class NewCaseDialog(QDialog):
         return CaseType(self.case_type.currentData())
 
     def _update(self) -> None:
+        from ui.customer_picker import hit_text
+
         hit = self.picker.chosen
         if hit is not None:
             self.chosen_label.setText(f"<b>{hit_text(hit, self.controller.context.policy)}</b>")

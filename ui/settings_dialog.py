@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from escdesk.exports import PAPERS
 from escdesk.settings import Settings
 from escdesk.zones import find_zone, system_zone
 from ui.controller import DeskController
@@ -48,6 +47,8 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Preferences")
         self.original = settings
+        from escdesk.exports import PAPERS  # the PDF writers' module: loaded with the dialog, not at start
+
         self.paper = QComboBox(self)
         self.paper.addItems(list(PAPERS))
         self.paper.setCurrentIndex(
