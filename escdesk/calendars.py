@@ -193,7 +193,8 @@ class BusinessCalendar:
     _worked: _RunningTotal = field(init=False, repr=False, compare=False, hash=False)
     _continuous: bool = field(init=False, repr=False, compare=False, hash=False)
     # Results of other modules' computations over this calendar that depend on nothing else (escdesk.clocks keeps
-    # its stopped clocks here): they live and die with the calendar, so a changed calendar starts afresh.
+    # its stopped readings here, escdesk.clock_math the clocks' plans): they live and die with the calendar, so a
+    # changed calendar starts afresh.
     memo: dict[Hashable, Any] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
