@@ -9,13 +9,11 @@ run is the same write, rolled back, so its counts (created, updated, linked) are
 from __future__ import annotations
 
 import dataclasses
-import gc
 import getpass
 import hashlib
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -26,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from escdesk.collector import collector_paused
 from escdesk.errors import EscDeskError, InvalidOperation, NotFound
 from escdesk.ids import new_id
 from escdesk.importing.candidates import find_candidates
@@ -102,21 +101,6 @@ def prepare_import(path: Path, options: ImportOptions | None = None) -> Prepared
         prepared.report.questions = questions
         prepared.validate(rows)
     return prepared
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while an import builds its rows. Each of its full collections walks
-    every object alive, and an import keeps a few objects per row until it is written: with the collector on, a
-    third of a 15,000-row write went to walking them again and again. Rows make no reference cycles to collect;
-    reference counting still frees everything as usual. Nested or concurrent pauses leave it on at the end."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _rows_in_memory(path: Path, shape: TableShape) -> list[SourceRow] | None:

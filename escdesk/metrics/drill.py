@@ -62,7 +62,7 @@ def _cadence(scope: q.Scope, key: tuple[str, ...]) -> Conditions:
 
 
 def _reescalation(scope: q.Scope, key: tuple[str, ...]) -> Conditions:
-    return [*_month(scope, key), Escalation.id.in_(q.repeat_ids(scope, REESCALATION_WINDOW.total_seconds()))]
+    return [*_month(scope, key), q.is_repeat(REESCALATION_WINDOW)]
 
 
 def _checklist(scope: q.Scope, key: tuple[str, ...]) -> Conditions:

@@ -2,11 +2,12 @@
 the case's calendar, time at each level, checklist step outcomes), computed with the pure definitions.
 
 They change only when the case does (its version) or the clock policy does (calendars, cadences: the digest), so
-they are kept in case_metric_facts (migration 0005): the dashboard reads 30,000 cases' worth in two indexed
-queries instead of walking half a million events and checklist rows each time. What still runs on an open case
-is kept as instants (the running update interval's due time, the current level's entry, open steps' due times),
-so one stored row serves every `now`: `finish` completes it. Cases without valid facts are computed from their
-history at the reading and stored for next time (the first reading of a large database pays for the rest).
+they are kept in case_metric_facts (migration 0005): the dashboard aggregates 30,000 cases' worth in the database
+(escdesk.store.metrics_groups) instead of walking half a million events and checklist rows each time. What still
+runs on an open case is kept as instants (the running update interval's due time, the current level's entry, open
+steps' due times), so one stored row serves every `now`: the aggregate queries finish it, and `step_counts` the
+checklist. Before a reading, `fill_facts` computes the cases without valid facts from their history and stores
+them (the first reading of a large database pays for the rest).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
 
@@ -27,7 +27,7 @@ from escdesk.metrics.definitions import StepOutcome, business_update_intervals, 
 from escdesk.policy import Policy
 from escdesk.store import Store
 from escdesk.store import metrics_facts as q
-from escdesk.store.metrics_facts import CaseHistory, CaseLine, StoredFacts
+from escdesk.store.metrics_facts import CaseHistory, StoredFacts
 from escdesk.store.metrics_sql import Scope
 
 _LEVEL_KINDS = (EventKind.OPENED.value, EventKind.LEVEL_CHANGED.value)
@@ -115,31 +115,19 @@ def _step_codes(steps: Iterable[tuple[str, int, str, datetime | None, datetime |
     return "".join(codes), ";".join(due_times)
 
 
-# -- finishing a kept row for `now` -------------------------------------------------------------------------------
-
-
-def cadence_now(facts: StoredFacts | CaseLine, now_s: float) -> tuple[int, int]:
-    """(intervals, within): the running interval counts once late (see definitions.update_intervals)."""
-    late = facts.running_due_s is not None and now_s > facts.running_due_s
-    return (facts.cadence_intervals or 0) + late, facts.cadence_within or 0
-
-
-def levels_now(facts: StoredFacts | CaseLine, now_s: float) -> dict[str, float]:
-    """Seconds at each level the case was at, the current stay running to now."""
-    found = {code: s for code, s in zip(LEVEL_CODES, facts.levels, strict=True) if s is not None}
-    if facts.current_level is not None and facts.current_since_s is not None:
-        found[facts.current_level] = found.get(facts.current_level, 0.0) + max(0.0, now_s - facts.current_since_s)
-    return found
+# -- finishing the checklist for `now` ----------------------------------------------------------------------
 
 
 def step_counts(groups: Iterable[tuple[str, str, str, int]], now_s: float) -> Counter[tuple[str, int, StepOutcome]]:
     """(key, position, outcome) -> steps, from (step keys, codes, open due times, cases) groups."""
     counts: Counter[tuple[str, int, StepOutcome]] = Counter()
+    steps: dict[str, list[tuple[str, int]]] = {}  # the groups share a few step lists: each parsed once
     for keys, codes, due_text, n in groups:
+        if keys not in steps:
+            steps[keys] = [(key, int(position)) for key, _, position in
+                           (where.rpartition(":") for where in (keys.split(",") if keys else []))]  # fmt: skip
         due = {int(p): float(t) for p, _, t in (part.partition("=") for part in due_text.split(";") if part)}
-        for where, code in zip(keys.split(",") if keys else [], codes, strict=True):
-            key, _, position_text = where.rpartition(":")
-            position = int(position_text)
+        for (key, position), code in zip(steps[keys], codes, strict=True):
             if code == DUE:
                 outcome = StepOutcome.OVERDUE if due[position] < now_s else StepOutcome.PENDING
             else:
@@ -148,34 +136,22 @@ def step_counts(groups: Iterable[tuple[str, str, str, int]], now_s: float) -> Co
     return counts
 
 
-# -- reading ------------------------------------------------------------------------------------------------------
+# -- filling ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class FactsReading:
-    now_s: float
-    lines: list[CaseLine]  # every case opened in the window, each with its facts
-    step_groups: list[tuple[str, str, str, int]]  # (step keys, codes, open due times, cases)
-    computed: int  # how many were computed from their history this time
-
-
-def read_facts(store: Store, scope: Scope, policy: Policy, *, keep: bool = True) -> FactsReading:
-    """The cases opened in the window with their facts: kept ones as read, the others computed from their
-    history (and, with `keep`, stored in a unit of work of their own)."""
+def fill_facts(store: Store, scope: Scope, policy: Policy) -> int:
+    """Compute from their history, and keep, the facts of the window's cases that have no valid row (new cases,
+    changed ones, another clock policy), so the dashboard's aggregates (escdesk.store.metrics_groups) find every
+    case's facts in case_metric_facts. Returns how many were computed."""
     digest = policy_digest(policy)
     with store.read() as uow:
-        lines = q.case_lines(uow.session, scope, digest)
-        groups = q.step_groups(uow.session, scope, digest)
-        missing = [line.id for line in lines if not line.has_facts]
+        missing = q.missing_facts(uow.session, scope, digest)
         found = q.histories(uow.session, missing) if missing else []
+    if not found:
+        return 0
     spans = cadence_spans(policy)
-    fresh = {h.case.id: (h, compute_facts(h, policy, spans)) for h in found}
-    lines = [line if line.has_facts else line.with_facts(fresh[line.id][1]) for line in lines]
-    fresh_groups = Counter((f.step_keys, f.steps, f.open_due) for _, f in fresh.values())
-    groups += [(keys, codes, due, n) for (keys, codes, due), n in fresh_groups.items()]
-    if keep and fresh:
-        with store.uow() as uow:
-            q.store_facts(uow.session, [(h.case.id, h.case.version, f) for h, f in fresh.values()], digest,
-                          datetime.now(UTC))  # fmt: skip
-            uow.commit()
-    return FactsReading(scope.now.timestamp(), lines, groups, len(fresh))
+    rows = [(h.case.id, h.case.version, compute_facts(h, policy, spans)) for h in found]
+    with store.uow() as uow:
+        q.store_facts(uow.session, rows, digest, datetime.now(UTC))
+        uow.commit()
+    return len(rows)

@@ -9,22 +9,23 @@ N days later (escdesk.metrics.definitions.outcome_after), by ARR band.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from escdesk.domain import ArrBand
 from escdesk.errors import EscDeskError
 from escdesk.ids import new_id
 from escdesk.metrics.definitions import NO_OUTCOME, OUTCOME_DAYS, TOO_EARLY, outcome_after, ratio
-from escdesk.metrics.rates import BAND_NAMES, Book, rounded
+from escdesk.metrics.rates import BAND_NAMES, rounded
 from escdesk.metrics.tables import Drill, Row, Table
 from escdesk.money import from_cents, to_cents
 from escdesk.store import Store
-from escdesk.store import metrics_sql as q
 from escdesk.store.metric_rows import OUTCOME_KINDS, CustomerOutcome
+from escdesk.store.metrics_groups import EscalatedAccount
+from escdesk.store.metrics_sql import Scope
 
 KINDS = ("renewed", "downgraded", "churned", NO_OUTCOME, TOO_EARLY)
 NOT_ESCALATED = "not_escalated"
@@ -64,33 +65,42 @@ def record_outcome(
         return found.id
 
 
-def outcomes_table(session: Session, scope: q.Scope, book: Book, days: int = OUTCOME_DAYS) -> Table:
+def outcomes_table(
+    scope: Scope,
+    outcomes: Iterable[tuple[str, date, str, int]],
+    accounts: int,
+    escalated: Sequence[EscalatedAccount],
+    days: int = OUTCOME_DAYS,
+) -> Table:
+    """`outcomes`: those recorded since the window's start for the book's accounts (metrics_groups.book_outcomes);
+    `accounts`: how many the book holds (the live accounts of the segment created before the window's end);
+    `escalated`: those with a case opened in the window."""
     today = scope.now.date()
-    first: dict[str, float] = {}
-    for line in book.lines:
-        if line.customer_id in book.accounts and line.opened_s < first.get(line.customer_id, float("inf")):
-            first[line.customer_id] = line.opened_s
+    first = {a.id: (a.band, a.first_s) for a in escalated}
     recorded: dict[str, list[tuple[date, str, int]]] = defaultdict(list)
     others: dict[str, tuple[date, str, int]] = {}  # the first outcome in the period of each account not escalated
     last_day = (scope.end - timedelta(microseconds=1)).date()
-    for customer, on, kind, cents in q.outcomes_since(session, scope.start.date()):
+    for customer, on, kind, cents in outcomes:
         if customer in first:
             recorded[customer].append((on, kind, cents))
-        elif (
-            customer in book.accounts and on <= last_day and (on, kind, cents) < others.get(customer, (date.max, "", 0))
-        ):
+        elif on <= last_day and (on, kind, cents) < others.get(customer, (date.max, "", 0)):
             others[customer] = (on, kind, cents)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(KINDS, 0))
     arr: dict[str, int] = defaultdict(int)
-    for customer, opened_s in first.items():
+    unrecorded: dict[date, str] = {}  # the verdict for an account with nothing recorded depends on the day alone
+    for customer, (band, opened_s) in first.items():
         opened_on, found = datetime.fromtimestamp(opened_s, UTC).date(), sorted(recorded.get(customer, ()))
-        kind = outcome_after(opened_on, [(on, k) for on, k, _ in found], days, today)
+        if not found and opened_on not in unrecorded:
+            unrecorded[opened_on] = outcome_after(opened_on, [], days, today)
+        kind = (
+            outcome_after(opened_on, [(on, k) for on, k, _ in found], days, today) if found else unrecorded[opened_on]
+        )
         change = next((c for on, k, c in found if k == kind and opened_on <= on), 0)
-        for key in (book.accounts[customer].band, "all"):
+        for key in (band, "all"):
             counts[key][kind] += 1
             arr[key] += change if kind in OUTCOME_KINDS else 0
     rows = [_row(key, counts[key], arr[key]) for key in [b.value for b in ArrBand] + ["all"]]
-    rows.append(_baseline(book, first, others))
+    rows.append(_baseline(accounts - len(first), others))
     note = (
         f"Accounts with a case opened in the period, from their first such case: the first renewal, downgrade "
         f"or churn recorded within {days} days after it. Churn rate = churned / accounts with an outcome. For "
@@ -101,12 +111,12 @@ def outcomes_table(session: Session, scope: q.Scope, book: Book, days: int = OUT
                  tuple(rows), note)  # fmt: skip
 
 
-def _baseline(book: Book, escalated: dict[str, float], found: dict[str, tuple[date, str, int]]) -> Row:
-    """The accounts of the segment that did not escalate in the period, with what they did in it."""
+def _baseline(accounts: int, found: dict[str, tuple[date, str, int]]) -> Row:
+    """The `accounts` of the segment that did not escalate in the period, with what they did in it."""
     counts = dict.fromkeys(KINDS, 0)
-    others = [a for a in book.accounts if a not in escalated]
-    for customer in others:
-        counts[found[customer][1] if customer in found else NO_OUTCOME] += 1
+    for _, kind, _ in found.values():
+        counts[kind] += 1
+    counts[NO_OUTCOME] += accounts - len(found)
     row = _row(NOT_ESCALATED, counts, sum(change for _, _, change in found.values()))
     return Row(row.values)  # no case behind it to drill into
 

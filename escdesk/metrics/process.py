@@ -1,22 +1,27 @@
 """How cases were worked: time to acknowledge and resolve, time at each level, update-cadence compliance,
-checklist adherence, root-cause Pareto and outcomes. Tables from escdesk.store.metrics_sql's aggregates."""
+checklist adherence, root-cause Pareto. Tables from the aggregates of escdesk.store.metrics_groups and
+escdesk.store.metrics_sql: percentiles come from the database ranked (nearest-rank), counts grouped."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from escdesk.domain import Level, Pace, Severity
 from escdesk.metrics.definitions import StepOutcome, pareto, ratio, sorted_rank
-from escdesk.metrics.facts import FactsReading, cadence_now, levels_now, step_counts
+from escdesk.metrics.facts import LEVEL_CODES, step_counts
 from escdesk.metrics.rates import rounded
 from escdesk.metrics.tables import Cell, Drill, Row, Table
 from escdesk.money import from_cents
 from escdesk.policy import Policy
 from escdesk.reports.portfolio import ROOT_CAUSE_NAMES
-from escdesk.store import metrics_sql as q
+from escdesk.store import metrics_groups as g
+from escdesk.store.metrics_facts import step_groups
+from escdesk.store.metrics_groups import CaseGroup
+from escdesk.store.metrics_sql import Scope, root_causes
 
 HOUR = 3600.0
 DURATION_NOTE = (
@@ -44,7 +49,7 @@ def by_severity(pairs: Iterable[tuple[str, float]]) -> dict[str, list[float]]:
     groups: dict[str, list[float]] = defaultdict(list)
     for severity, value in pairs:
         groups[severity].append(value)
-        groups["all"].append(value)
+    groups["all"] = [value for values in list(groups.values()) for value in values]
     return groups
 
 
@@ -56,24 +61,42 @@ def _quantile_rows(measure: str, found: Quantiles) -> list[Row]:
     return rows
 
 
-def clock_times(session: Session, scope: q.Scope, reading: FactsReading) -> Table:
-    lines = reading.lines
-    acked = ((c.severity, c.acknowledged_s - c.opened_s) for c in lines if c.acknowledged_s is not None)
-    rows = _quantile_rows("acknowledge", quantiles(by_severity(acked)))
-    rows += _quantile_rows("resolve", quantiles(by_severity(q.resolve_durations(session, scope))))
-    unacknowledged = sum(c.acknowledged_s is None for c in lines)
-    unresolved = sum(not c.resolved for c in lines)
+def duration_quantiles(pairs: Iterable[tuple[str, float]]) -> Quantiles:
+    return quantiles(by_severity(pairs))
+
+
+def clock_times(acknowledge: Quantiles, resolve: Quantiles, groups: Sequence[CaseGroup]) -> Table:
+    rows = _quantile_rows("acknowledge", acknowledge) + _quantile_rows("resolve", resolve)
+    unacknowledged = sum(group.unacknowledged for group in groups)
+    unresolved = sum(group.unresolved for group in groups)
     note = f"{DURATION_NOTE} Not yet acknowledged: {unacknowledged}; not yet resolved: {unresolved}."
     return Table("time_to_acknowledge_and_resolve", "Time to acknowledge and to resolve (hours)",
                  ("measure", "severity", "cases", "median_h", "p90_h"), tuple(rows), note)  # fmt: skip
 
 
-def time_at_level(reading: FactsReading, policy: Policy) -> Table:
-    groups: dict[str, list[float]] = defaultdict(list)
-    for line in reading.lines:
-        for code, seconds in levels_now(line, reading.now_s).items():
-            groups[code].append(seconds)
-    found = quantiles(groups)
+def level_groups(rows: Sequence[Any], now_s: float) -> dict[str, list[float]]:
+    """Level code -> seconds of each case at it: its settled stays there, plus at the current level the stay
+    running to now (never negative). Column by column: most cases are closed, with no running stay."""
+    if not rows:
+        return {}
+    *settled, currents, sinces = zip(*rows, strict=True)
+    running = {
+        i: (c, t) for i, (c, t) in enumerate(zip(currents, sinces, strict=True)) if c is not None and t is not None
+    }
+    groups: dict[str, list[float]] = {}
+    for column, code in zip(settled, LEVEL_CODES, strict=True):
+        skip = {i for i, (current, _) in running.items() if current == code}  # replaced by the running total
+        groups[code] = [v for i, v in enumerate(column) if v is not None and i not in skip] if skip else [
+            v for v in column if v is not None]  # fmt: skip
+    index = {code: k for k, code in enumerate(LEVEL_CODES)}
+    for i, (current, since) in running.items():
+        before = settled[index[current]][i] if current in index else None
+        groups.setdefault(current, []).append((0.0 if before is None else before) + max(0.0, now_s - since))
+    return groups
+
+
+def time_at_level(session: Session, scope: Scope, digest: str, policy: Policy) -> Table:
+    found = quantiles(level_groups(g.level_seconds(session, scope, digest), scope.now.timestamp()))
     rows = []
     for level in Level:
         n, p50, p90, total = found.get(level.code, (0, None, None, 0.0))
@@ -85,13 +108,12 @@ def time_at_level(reading: FactsReading, policy: Policy) -> Table:
                  ("level", "level_name", "cases", "total_h", "median_h", "p90_h"), tuple(rows), note)  # fmt: skip
 
 
-def update_cadence(reading: FactsReading, policy: Policy) -> Table:
+def update_cadence(groups: Sequence[CaseGroup], policy: Policy) -> Table:
     found: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for line in reading.lines:
-        counted, within = cadence_now(line, reading.now_s)
-        sums = found[(line.severity, line.pace)]
-        sums[0] += counted
-        sums[1] += within
+    for group in groups:
+        sums = found[(group.severity, group.pace)]
+        sums[0] += group.intervals
+        sums[1] += group.within
     targets = {(s.severity.value, p.value): (s.update_fast if p is Pace.FAST else s.update_slow_burn)
                for s in policy.severities for p in Pace}  # fmt: skip
     rows = []
@@ -116,10 +138,11 @@ _STEP_COLUMNS = (StepOutcome.ON_TIME, StepOutcome.LATE, StepOutcome.SKIPPED, Ste
                  StepOutcome.PENDING)  # fmt: skip
 
 
-def checklist_adherence(reading: FactsReading) -> Table:
+def checklist_adherence(session: Session, scope: Scope, digest: str) -> Table:
     counts: Counter[tuple[str, StepOutcome]] = Counter()
     order: dict[str, int] = {}
-    for (key, position, outcome), n in step_counts(reading.step_groups, reading.now_s).items():
+    groups = step_groups(session, scope, digest)
+    for (key, position, outcome), n in step_counts(groups, scope.now.timestamp()).items():
         counts[(key, outcome)] += n
         if position < order.get(key, position + 1):
             order[key] = position
@@ -156,8 +179,8 @@ def _pareto_table(name: str, title: str, values: dict[str, int], missing: int, m
     return Table(name, title, ("cause", "cause_name", column, "share", "cumulative_share"), tuple(rows), note)
 
 
-def root_cause_pareto(session: Session, scope: q.Scope) -> tuple[Table, Table]:
-    found = q.root_causes(session, scope)
+def root_cause_pareto(session: Session, scope: Scope) -> tuple[Table, Table]:
+    found = root_causes(session, scope)
     missing = found.pop(None, (0, 0, 0))
     counts = {str(c): v[0] for c, v in found.items()}
     arr = {str(c): v[1] for c, v in found.items()}

@@ -1,8 +1,6 @@
-"""The reads and writes behind escdesk.metrics.facts: the cases of a dashboard window with their cached facts,
-the history of the cases that have none, and storing new ones.
-
-Instants the dashboard only subtracts come back as seconds since 1970 (`epoch`), which spares turning 100,000
-stored instants into datetimes; the history of the cases computed afresh comes back as datetimes, since the
+"""The reads and writes behind escdesk.metrics.facts: which cases of a dashboard window have no valid cached
+facts, their history, storing new ones, and the checklist step groups of the kept rows (the other aggregates
+over the kept rows are in escdesk.store.metrics_groups). The history comes back as datetimes, since the
 calendars need them.
 """
 
@@ -10,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from escdesk.domain import EventKind
 from escdesk.store.metric_rows import CaseMetricFacts
-from escdesk.store.metrics_sql import Scope, epoch
+from escdesk.store.metrics_groups import LEVEL_COLUMNS, valid_facts
+from escdesk.store.metrics_sql import Scope, fetched
 from escdesk.store.models import CaseEventRow, ChecklistItem, Customer, Escalation
 
 CHUNK = 5_000  # ids per IN list: well below every database's limit on bound parameters
@@ -40,63 +39,17 @@ class StoredFacts:
     open_due: str
 
 
-class CaseLine(NamedTuple):
-    """One case opened in the window, as the dashboard reads it, with its facts (all None when no valid ones are
-    kept: see `has_facts`). A named tuple in the query's column order: 30,000 of them are built per reading."""
-
-    id: str
-    customer_id: str
-    severity: str
-    pace: str
-    opened_s: float
-    acknowledged_s: float | None
-    resolved: bool  # 0 / 1 from the database: only whether, not when (a conversion saved per case)
-    closed: bool
-    cadence_intervals: int | None
-    cadence_within: int | None
-    running_due_s: float | None
-    level_l0_s: float | None
-    level_l1_s: float | None
-    level_l2_s: float | None
-    level_l3_s: float | None
-    level_l4_s: float | None
-    level_l5_s: float | None
-    current_level: str | None
-    current_since_s: float | None
-
-    @property
-    def has_facts(self) -> bool:
-        return self.cadence_intervals is not None
-
-    @property
-    def levels(self) -> tuple[float | None, ...]:
-        return self[11:17]
-
-    def with_facts(self, f: StoredFacts) -> CaseLine:
-        facts = (f.cadence_intervals, f.cadence_within, f.running_due_s, *f.levels, f.current_level, f.current_since_s)
-        return CaseLine._make((*self[:8], *facts))
-
-
 _F = CaseMetricFacts
-LEVEL_COLUMNS = (_F.level_l0_s, _F.level_l1_s, _F.level_l2_s, _F.level_l3_s, _F.level_l4_s, _F.level_l5_s)
 
 
-def _valid(digest: str) -> ColumnElement[bool]:
-    return and_(_F.escalation_id == Escalation.id, _F.case_version == Escalation.version, _F.policy_digest == digest)
-
-
-def case_lines(session: Session, scope: Scope, digest: str) -> list[CaseLine]:
-    """Every case opened in the window (scope), driven by the covering index ix_escalations_metrics, each with
-    its facts row (from ix_case_metric_facts_reading) when that was computed for the case's current version
-    under the same clock policy. Core rows, not ORM ones: a third of the cost for 30,000 rows."""
-    e = Escalation
+def missing_facts(session: Session, scope: Scope, digest: str) -> list[str]:
+    """The ids of the cases opened in the window without a facts row valid for their current version under this
+    clock policy (an anti-join over ix_escalations_metrics and ix_case_metric_facts_reading)."""
     stmt = (
-        select(e.id, e.customer_id, e.severity, e.pace, epoch(e.opened_at), epoch(e.acknowledged_at),
-               e.resolved_at.is_not(None), e.closed_at.is_not(None), _F.cadence_intervals, _F.cadence_within,
-               _F.running_due_s, *LEVEL_COLUMNS, _F.current_level, _F.current_since_s)
-        .outerjoin(_F, _valid(digest)).where(*scope.opened())
+        select(Escalation.id).outerjoin(_F, valid_facts(digest))
+        .where(*scope.opened(), _F.escalation_id.is_(None))
     )  # fmt: skip
-    return list(map(CaseLine._make, session.connection().execute(stmt)))
+    return [str(i) for (i,) in fetched(session, stmt)]
 
 
 def step_groups(session: Session, scope: Scope, digest: str) -> list[tuple[str, str, str, int]]:
@@ -104,10 +57,10 @@ def step_groups(session: Session, scope: Scope, digest: str) -> list[tuple[str, 
     share a handful of code strings, so the database hands over hundreds of groups, not 400,000 steps."""
     stmt = (
         select(_F.step_keys, _F.steps, _F.open_due, func.count())
-        .select_from(Escalation).join(_F, _valid(digest)).where(*scope.opened())
+        .select_from(Escalation).join(_F, valid_facts(digest)).where(*scope.opened())
         .group_by(_F.step_keys, _F.steps, _F.open_due)
     )  # fmt: skip
-    return [(str(k), str(c), str(d), int(n)) for k, c, d, n in session.connection().execute(stmt)]
+    return [(str(k), str(c), str(d), int(n)) for k, c, d, n in fetched(session, stmt)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,35 +144,3 @@ def _values(case_id: str, version: int, f: StoredFacts, digest: str, computed_at
         "running_due_s": f.running_due_s, **levels, "current_level": f.current_level,
         "current_since_s": f.current_since_s, "step_keys": f.step_keys, "steps": f.steps, "open_due": f.open_due,
     }  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    id: str
-    band: str
-    csm_id: str | None
-    arr_cents: int
-    created_s: float
-
-
-def accounts(session: Session, scope: Scope) -> list[Account]:
-    """The live accounts of the segment created before the window's end (from ix_customers_metrics alone)."""
-    c = Customer
-    stmt = select(c.id, c.band, c.csm_id, c.arr_cents, epoch(c.created_at)).where(
-        *scope.accounts(), c.created_at < scope.end
-    )
-    rows = session.connection().execute(stmt)
-    return [Account(i, b, csm, int(arr or 0), float(created)) for i, b, csm, arr, created in rows]
-
-
-def case_history(session: Session, scope: Scope, window: timedelta) -> list[tuple[str, str, float, float | None]]:
-    """(customer id, case id, opened, closed) of every live case of the segment opened before the window's end,
-    by account and opening: what the re-escalation pass needs (from ix_escalations_customer_history alone)."""
-    e = Escalation
-    # A case closed over `window` before the start can make no case in the window a repeat: left out.
-    relevant = or_(e.opened_at >= scope.start, e.closed_at.is_(None), e.closed_at >= scope.start - window)
-    stmt = (
-        select(e.customer_id, e.id, epoch(e.opened_at), epoch(e.closed_at))
-        .where(*scope.cases(), e.opened_at < scope.end, relevant).order_by(e.customer_id, e.opened_at, e.id)
-    )  # fmt: skip
-    return [tuple(row) for row in session.connection().execute(stmt)]  # type: ignore[misc]

@@ -21,6 +21,7 @@ Root causes: c1, c3 product defect; c5 onboarding; c4 none recorded.
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -160,6 +161,22 @@ def test_escalation_rate_by_month(dashboard: Dashboard) -> None:
         ("2026-03", 4, 3, 0.75, 75.0, Decimal(2_400_000), Decimal(2_360_000), 0.9833),
         ("2026-04", 5, 2, 0.4, 40.0, Decimal(2_420_000), Decimal(2_020_000), 0.8347),
     ]
+
+
+def test_rates_over_a_window_longer_than_one_month_mask(store: Store, book: dict[str, str]) -> None:
+    # The months an account escalated in come back as bits, one column per 60 months: over 76 months (Jan 2020 to
+    # Apr 2026) March and April sit in the second column and read as over two months. January 2026 (c6, C):
+    # active A, B, C, E = 4, escalated C; December 2025: no account yet; the re-escalations as in test_reescalation.
+    long = compute_dashboard(store, start=date(2020, 1, 1), end=APRIL, now=NOW)
+    by_month = {r[0]: r for r in rows(long, "escalation_rate_by_month")}
+    assert len(by_month) == 76
+    assert [by_month["2026-03"], by_month["2026-04"]] == rows(
+        compute_dashboard(store, start=MARCH, end=APRIL, now=NOW), "escalation_rate_by_month"
+    )
+    assert by_month["2026-01"][1:4] == (4, 1, 0.25)
+    assert by_month["2025-12"][1:4] == (0, 0, None)
+    again = {r[0]: r[1:3] for r in rows(long, "reescalation_by_month")}
+    assert (again["2026-01"], again["2026-03"], again["2026-04"]) == ((1, 0), (3, 1), (2, 1))
 
 
 def test_escalation_rate_by_band_and_csm(dashboard: Dashboard, book: dict[str, str]) -> None:
@@ -390,6 +407,19 @@ def test_parallel_and_serial_reads_agree(store: Store, book: dict[str, str]) -> 
     serial = compute_dashboard(store, start=MARCH, end=APRIL, now=NOW, workers=1)
     parallel = compute_dashboard(store, start=MARCH, end=APRIL, now=NOW, workers=4)
     assert serial.tables == parallel.tables
+
+
+def test_the_garbage_collector_is_left_as_found(store: Store, book: dict[str, str]) -> None:
+    # The reads run with the cyclic collector off; afterwards it is as the caller had it, on or off.
+    assert gc.isenabled()
+    compute_dashboard(store, start=MARCH, end=APRIL, now=NOW)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        compute_dashboard(store, start=MARCH, end=APRIL, now=NOW)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_cli_metrics_text_for_one_band(

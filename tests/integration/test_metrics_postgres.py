@@ -21,6 +21,7 @@ from test_metrics_dashboard import (  # noqa: F401
     test_outcomes_after_escalation,
     test_parallel_and_serial_reads_agree,
     test_proactive_vs_reactive,
+    test_rates_over_a_window_longer_than_one_month_mask,
     test_reescalation,
     test_root_cause_pareto,
     test_single_case,
