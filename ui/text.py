@@ -184,8 +184,11 @@ class ClockState(enum.Enum):
 
 
 def clock_duration(delta: timedelta) -> str:
-    """'25 min', '1 h 10 m', '3 d 4 h', '40 d': a clock's distance from its due time, precise where it matters."""
+    """'<1 min', '25 min', '1 h 10 m', '3 d 4 h', '40 d': a clock's distance from its due time, precise where it
+    matters ("overdue 0 min" would read as not overdue)."""
     minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes == 0:
+        return "<1 min"
     if minutes < 60:
         return f"{minutes} min"
     hours, rest = divmod(minutes, 60)

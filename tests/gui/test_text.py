@@ -26,6 +26,22 @@ def test_short_duration(delta: timedelta, shown: str) -> None:
     assert text.short_duration(delta) == shown
 
 
+@pytest.mark.parametrize(
+    ("delta", "shown"),
+    [
+        (timedelta(seconds=20), "<1 min"),  # just overdue reads as overdue, not "overdue 0 min"
+        (timedelta(minutes=25), "25 min"),
+        (timedelta(hours=1, minutes=10), "1 h 10 m"),
+        (timedelta(hours=3), "3 h"),
+        (timedelta(days=3, hours=4), "3 d 4 h"),
+        (timedelta(days=40, hours=4), "40 d"),
+        (timedelta(minutes=-5), "<1 min"),
+    ],
+)
+def test_clock_duration(delta: timedelta, shown: str) -> None:
+    assert text.clock_duration(delta) == shown
+
+
 def test_column_words() -> None:
     policy = default_policy()
     assert text.column_title(policy, Level.L0) == "L0 · CS owner"
