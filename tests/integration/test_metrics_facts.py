@@ -5,7 +5,7 @@ second reading served from the kept rows with the same result, an open case's ru
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -16,7 +16,7 @@ from escdesk.metrics.facts import fill_facts
 from escdesk.policy import default_policy
 from escdesk.store import Store
 from escdesk.store.metric_rows import CaseMetricFacts
-from escdesk.store.models import CaseEventRow, Customer, Escalation
+from escdesk.store.models import CaseEventRow, ChecklistItem, Customer, Escalation
 
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 
@@ -118,3 +118,45 @@ def test_kept_facts_are_recomputed_when_the_case_or_the_policy_changes(store: St
     changed = replace(policy, severities=severities)
     assert fill_facts(store, scope, changed) == 2
     assert cadence(store, now, policy=changed)[("S2", "fast")] == (2, 2, 1.0)
+
+
+def test_kept_checklist_and_instants_to_the_microsecond(store: Store) -> None:
+    """The history read takes the stored instants as they are, microseconds included: a step done one microsecond
+    after its due time is late, one done at it on time; an open step's due time and a level entry are kept to
+    the microsecond; steps in position order, deleted ones left out."""
+    ids = _build(store)
+    closed, running = ids["closed"], ids["running"]
+    us = timedelta(microseconds=1)
+    due = at(12, 9) + 123 * us
+    steps = [  # inserted out of position order
+        _step(closed, 6, "thank", "done", None, at(9, 10)),  # done, no due time: on time
+        _step(closed, 2, "listen", "done", at(6, 16), at(6, 16) + us),  # late by a microsecond
+        _step(closed, 1, "acknowledge", "done", at(6, 15), at(6, 15)),  # at its due time: on time
+        _step(closed, 5, "updates", "open", due, None),  # open with a due time: kept as an instant
+        _step(closed, 3, "contain", "skipped", at(7, 9), None),
+        _step(closed, 4, "plan", "open", None, None),  # pending
+        _step(closed, 7, "sign_off", "done", at(9, 9), at(9, 8), deleted=at(9, 8)),  # deleted: left out
+    ]
+    raised = at(10, 12) + 7 * us
+    level = CaseEventRow(id=new_id(), escalation_id=running, at=raised, actor="t", kind="level_changed",
+                         to_value="L2")  # fmt: skip
+    with store.uow() as uow:
+        uow.session.add_all([*steps, level])
+        uow.commit()
+    assert fill_facts(store, scope_for(*MARCH, now=at(11, 17)), default_policy()) == 2
+    f = CaseMetricFacts
+    with store.read() as uow:
+        rows = {row[0]: row[1:] for row in uow.session.execute(select(
+            f.escalation_id, f.step_keys, f.steps, f.open_due, f.current_level, f.current_since_s, f.level_l0_s,
+            f.level_l2_s))}  # fmt: skip
+    assert rows[closed][:3] == ("acknowledge:1,listen:2,contain:3,plan:4,updates:5,thank:6", "olspdo",
+                                f"5={due.timestamp()!r}")  # fmt: skip
+    # running: no steps; L0 from its opening (Tuesday 09:00) to the raise, then L2 since the raise (running).
+    l0 = max(0.0, (raised - at(10, 9)).total_seconds() / 3600) * 3600
+    assert rows[running] == ("", "", "", "L2", raised.timestamp(), l0, None)
+
+
+def _step(case_id: str, position: int, key: str, status: str, due: datetime | None, done: datetime | None,
+          deleted: datetime | None = None) -> ChecklistItem:  # fmt: skip
+    return ChecklistItem(id=new_id(), escalation_id=case_id, position=position, step_key=key, title=key,
+                         status=status, due_at=due, done_at=done, deleted_at=deleted, **_row())  # fmt: skip

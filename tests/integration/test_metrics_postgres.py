@@ -31,6 +31,7 @@ from test_metrics_dashboard import (  # noqa: F401
 )
 from test_metrics_facts import (  # noqa: F401
     test_cadence_in_business_time_and_kept_facts,
+    test_kept_checklist_and_instants_to_the_microsecond,
     test_kept_facts_are_recomputed_when_the_case_or_the_policy_changes,
     test_time_at_level_of_an_open_case_runs_to_now,
 )
