@@ -91,6 +91,7 @@ class DeskController(QObject):
         self._interactive = interactive
         self._loaded: LoadedDesk | None = None
         self._retired: list[Store] = []  # replaced databases, closed on the worker (or at shutdown)
+        self._arriving: list[LoadedDesk] = []  # opened on the worker, not yet shown: a quit meanwhile closes them
         self._wire()
 
     def _wire(self) -> None:
@@ -131,9 +132,9 @@ class DeskController(QObject):
         self._show_busy("Opening the database" if not create else "Creating the database", shown)
         early = None if self._early is None else self._early.claim(value, create=create)
         if early is not None:
-            self.tasks.run_db(lambda: self._take_early(early, value), self._opened, self._open_error)
+            self.tasks.run_db(lambda: self._arrived(self._take_early(early, value)), self._opened, self._open_error)
         else:
-            self.tasks.run_db(lambda: self._open_and_load(value, create), self._opened, self._open_error)
+            self.tasks.run_db(lambda: self._arrived(self._open_and_load(value, create)), self._opened, self._open_error)
 
     def _open_and_load(self, value: str | Path, create: bool) -> LoadedDesk:
         """On the worker: resolve, connect (asking for a password if needed), migrate, load every open card."""
@@ -144,7 +145,14 @@ class DeskController(QObject):
         loaded = take()
         return loaded if loaded is not None else self._open_and_load(value, create=False)
 
+    def _arrived(self, loaded: LoadedDesk) -> LoadedDesk:
+        """On the worker: an opened database is ours to close until the window shows it (after shutdown, its
+        delivery is dropped; left open, its -wal and -shm stay behind)."""
+        self._arriving.append(loaded)
+        return loaded
+
     def _opened(self, loaded: LoadedDesk) -> None:
+        self._arriving.remove(loaded)
         previous, self._loaded = self._loaded, loaded
         if previous is not None and previous.opened.store is not loaded.opened.store:
             self._retired.append(previous.opened.store)
@@ -335,6 +343,8 @@ class DeskController(QObject):
             return
         self.prompter.cancel_all()
         self.tasks.shutdown()
+        self._retired.extend(arrived.opened.store for arrived in self._arriving)
+        self._arriving.clear()
         if self._loaded is not None:
             self._retired.append(self._loaded.opened.store)
             self._loaded = None

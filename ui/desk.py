@@ -7,8 +7,10 @@ installed on them, and the event loop of a run (interactive or a screenshot).
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QSize, QTimer
@@ -118,7 +120,8 @@ def run_desk(db: str | None, screenshot: Path | None, early: EarlyOpen, built: C
     window.show()
     QTimer.singleShot(0, lambda: controller.start(db))
     built()
-    code = app.exec()
+    with _interrupt_quits(app):
+        code = app.exec()
     _dispose(window, controller)
     return code
 
@@ -155,9 +158,37 @@ def _run_for_screenshot(
     window.show()
     QTimer.singleShot(0, lambda: controller.start(db))
     built()
-    code = app.exec()
+    with _interrupt_quits(app):
+        code = app.exec()
     _dispose(window, controller)
     return code
+
+
+@contextmanager
+def _interrupt_quits(app: QApplication) -> Iterator[None]:
+    """While the event loop runs, Ctrl+C (SIGINT) ends the run as Quit does, with exit status 130.
+
+    Left to Python's default, the KeyboardInterrupt is raised in whichever slot or paint event runs Python next:
+    PySide prints it and drops that callback (a lost board load leaves the window "Opening the database" for good)
+    or, inside a paintEvent, Qt crashes. The launch enters the loop while the board is still being read, so a
+    Ctrl+C just after start lands here. Python runs signal handlers only between bytecodes: the timer makes some."""
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield  # ignored (a background job) or the embedding program's own handler: left as it is
+        return
+
+    def interrupted(_signal: int, _frame: object) -> None:
+        print("escdesk: interrupted", file=sys.stderr)
+        app.exit(130)
+
+    tick = QTimer()
+    tick.timeout.connect(lambda: None)
+    tick.start(200)
+    signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        tick.stop()
 
 
 def _dispose(window: MainWindow, controller: DeskController) -> None:
