@@ -46,7 +46,12 @@ def load_effective_policy(path: Path | None = None) -> EffectivePolicy:
     """The user's policy file when it exists and is valid; otherwise the default (with a notice when the file
     exists but cannot be used)."""
     path = user_policy_path() if path is None else path
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except OSError as exc:  # the folder cannot be searched (permissions): say so, start on the default
+        notice = f"Your policy file {path} cannot be reached ({exc.strerror}), so EscDesk uses its default policy."
+        return EffectivePolicy(default_policy(), None, notice)
+    if not exists:
         return EffectivePolicy(default_policy(), None)
     try:
         return EffectivePolicy(parse_policy(_with_default_sections(read_policy_data(path)), str(path)), path)

@@ -103,6 +103,21 @@ def test_a_broken_user_file_falls_back_to_the_default_with_a_notice_naming_file_
     assert effective.notice is not None and str(path) in effective.notice and named in effective.notice
 
 
+def test_a_policy_folder_that_cannot_be_searched_starts_on_the_default_with_a_notice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """chmod 000 on ~/.config/EscDesk (root ignores it, so the refusal is simulated): no traceback at start."""
+    path = user_policy_path()
+
+    def refused(self: Path) -> bool:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "exists", refused)
+    effective = load_effective_policy()
+    assert effective.policy is default_policy() and effective.source is None
+    assert effective.notice is not None and str(path) in effective.notice and "Permission denied" in effective.notice
+
+
 def test_holidays_are_proposed_for_a_country_and_year_leaving_out_listed_dates() -> None:
     proposed = propose_holidays("gb", 2026, [Holiday(date(2026, 12, 25), True, "Christmas Day")])
     assert Holiday(date(2026, 4, 3), True, "Good Friday") in proposed
