@@ -30,7 +30,8 @@ def percent(value: float) -> str:
 
 
 def hours(value: float) -> str:
-    return f"{value:,.0f} h" if value >= 10 else f"{value:.1f} h"
+    """'0 h', '2.5 h', '40 h', '1,200 h': a fraction only where it says something (an axis starts at '0 h')."""
+    return f"{value:,.0f} h" if value >= 10 or value == int(value) else f"{value:.1f} h"
 
 
 def money(value: float) -> str:

@@ -22,7 +22,7 @@ from escdesk.metrics import to_csv
 from escdesk.metrics.drill import DrilledCase
 from escdesk.metrics.tables import Drill, Row, Table
 from ui import dashboard as dashboard_module
-from ui.charts import ChartSpec, ChartWidget, Series, nice_top
+from ui.charts import ChartSpec, ChartWidget, Series, hours, nice_top
 from ui.dashboard import DashboardWindow, default_period
 from ui.dashboard_models import RAW, CasesModel, MetricTableModel
 
@@ -196,6 +196,10 @@ def test_chart_axis_and_hit_testing(qtbot: QtBot) -> None:
     assert activated.args == [6]  # the row behind the second category
     assert "c\nn: –" in chart.describe(2)
     assert chart.grab().width() == 400  # paints without a warning, with a gap for the missing value
+
+
+def test_hour_labels_show_a_fraction_only_where_it_says_something() -> None:
+    assert [hours(v) for v in (0.0, 2.5, 8.0, 40.0, 1200.0)] == ["0 h", "2.5 h", "8 h", "40 h", "1,200 h"]
 
 
 def test_sample_is_what_the_tests_assume() -> None:
