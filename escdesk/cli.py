@@ -21,7 +21,7 @@ from escdesk.data_arguments import add_export_arguments, add_import_arguments
 from escdesk.domain import CaseCard, Level
 from escdesk.errors import EscDeskError
 from escdesk.ladder_command import add_ladder_arguments, run_ladder_command
-from escdesk.policy_command import add_policy_arguments, run_policy_command, run_prompts_command
+from escdesk.policy_command import add_policy_arguments, policy_in_force, run_policy_command, run_prompts_command
 from escdesk.slow_burn_command import add_slow_burn_commands, run_people_command, run_scan_command
 
 if TYPE_CHECKING:
@@ -303,13 +303,13 @@ def _cmd_cases(args: argparse.Namespace) -> int:
 def _export_options(args: argparse.Namespace) -> ExportOptions:
     from escdesk.clock import SystemClock
     from escdesk.exports import ExportOptions
-    from escdesk.policy import default_policy
     from escdesk.settings import Settings
     from escdesk.zones import user_zone
 
     settings = Settings.load()
     paper = args.paper or settings.paper_size
-    return ExportOptions(SystemClock(), default_policy(), user_zone(settings.display_timezone), paper, args.redact)
+    policy = policy_in_force().policy  # the level names, clocks and checklists the app shows
+    return ExportOptions(SystemClock(), policy, user_zone(settings.display_timezone), paper, args.redact)
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -34,13 +33,10 @@ def add_ladder_arguments(commands: Any, db_option: DbOption) -> None:
 def run_ladder_command(args: argparse.Namespace, open_db: Callable[[], OpenedDatabase]) -> int:
     from escdesk.clock import FrozenClock
     from escdesk.ladder import apply_automatic_moves, plan_automatic_moves
-    from escdesk.policy_store import load_effective_policy
+    from escdesk.policy_command import policy_in_force
 
     at = _as_of(args.as_of)  # checked before the database is opened
-    effective = load_effective_policy()
-    if effective.notice:  # moving cases under the default instead of the team's file deserves a word
-        print(f"escdesk: note: {effective.notice}", file=sys.stderr)
-    policy = effective.policy
+    policy = policy_in_force().policy
     opened = open_db()
     try:
         clock = FrozenClock(at)

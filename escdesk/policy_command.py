@@ -19,6 +19,7 @@ from escdesk.errors import EscDeskError
 
 if TYPE_CHECKING:
     from escdesk.connect import OpenedDatabase
+    from escdesk.policy_store import EffectivePolicy
     from escdesk.prompt_service import CasePromptView
 
 DbOption = Callable[..., None]
@@ -26,6 +27,18 @@ DbOption = Callable[..., None]
 
 class PolicyCommandError(EscDeskError):
     pass
+
+
+def policy_in_force() -> EffectivePolicy:
+    """The policy a command runs under, the one the app runs under: the user's file when it is valid, else the
+    shipped default, with the reason on stderr (a brief, an import or a metric under the default instead of the
+    team's file deserves a word)."""
+    from escdesk.policy_store import load_effective_policy
+
+    effective = load_effective_policy()
+    if effective.notice:
+        print(f"escdesk: note: {effective.notice}", file=sys.stderr)
+    return effective
 
 
 def add_policy_arguments(commands: Any, db_option: DbOption) -> None:
@@ -121,11 +134,11 @@ def run_prompts_command(args: argparse.Namespace, open_db: Callable[[], OpenedDa
     from escdesk.brief_service import resolve_case
     from escdesk.clock import FrozenClock
     from escdesk.errors import NotFound
-    from escdesk.policy_store import load_effective_policy, policy_data
+    from escdesk.policy_store import policy_data
     from escdesk.prompt_service import PromptService
 
     at = _as_of(args.as_of)
-    effective = load_effective_policy()
+    effective = policy_in_force()
     opened = open_db()
     try:
         case_id = resolve_case(opened.store, args.case)

@@ -60,15 +60,13 @@ def proposal_json(proposal: Proposal) -> dict[str, object]:
 
 def run_scan_command(args: argparse.Namespace, open_db: OpenDb) -> int:
     from escdesk.clock import SystemClock
-    from escdesk.policy_store import load_effective_policy
+    from escdesk.policy_command import policy_in_force
     from escdesk.slow_burn_service import SlowBurnService
 
-    effective = load_effective_policy()
-    if effective.notice:
-        print(f"escdesk: note: {effective.notice}", file=sys.stderr)
+    policy = policy_in_force().policy
     opened = open_db()
     try:
-        service = SlowBurnService(opened.store, SystemClock(), effective.policy, _actor())
+        service = SlowBurnService(opened.store, SystemClock(), policy, _actor())
         result = service.scan()
         service.record_scan(result)
         opened_cases = [service.confirm(p).reference for p in result.proposals] if args.confirm_all else []
@@ -93,9 +91,9 @@ def run_people_command(args: argparse.Namespace, open_db: OpenDb) -> int:
     from escdesk.clock import SystemClock
     from escdesk.directory import DirectoryService
     from escdesk.directory_csv import export_csv, import_file
-    from escdesk.policy_store import load_effective_policy
+    from escdesk.policy_command import policy_in_force
 
-    policy = load_effective_policy().policy
+    policy = policy_in_force().policy
     opened = open_db()
     try:
         if args.people_action == "import":

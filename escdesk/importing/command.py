@@ -21,9 +21,11 @@ from escdesk.importing.presets import ImportKind
 from escdesk.importing.report import FIRST_FEW, ImportReport, plural
 from escdesk.importing.run import ImportOptions, prepare_import, undo_last_import
 from escdesk.importing.values import DateOrder
+from escdesk.policy_command import policy_in_force
 
 if TYPE_CHECKING:
     from escdesk.connect import OpenedDatabase
+    from escdesk.policy import Policy
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 1
 KINDS = IMPORT_KINDS
@@ -109,14 +111,15 @@ def run_import_command(args: argparse.Namespace, open_db: Callable[[], OpenedDat
         _print(report, args.json, "refused")
         print(f"escdesk: {_refusal(report)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    policy = policy_in_force().policy  # starting levels and checklists as the app would give them
     opened = open_db()
     try:
         if args.dry_run:
-            result = prepared.dry_run(opened.store)
+            result = prepared.dry_run(opened.store, policy=policy)
         else:
             backup_before("import", opened.store.target)  # a copy to go back to (escdesk restore)
-            result = prepared.apply(opened.store, include_good_rows_only=True)
-        proposed = None if args.dry_run else _slow_burn_proposals(opened)
+            result = prepared.apply(opened.store, include_good_rows_only=True, policy=policy)
+        proposed = None if args.dry_run else _slow_burn_proposals(opened, policy)
     finally:
         opened.store.close()
     _print(result, args.json, "dry-run" if args.dry_run else "imported", args.candidates)
@@ -127,28 +130,24 @@ def run_import_command(args: argparse.Namespace, open_db: Callable[[], OpenedDat
     return EXIT_OK
 
 
-def _slow_burn_proposals(opened: OpenedDatabase) -> int:
+def _slow_burn_proposals(opened: OpenedDatabase, policy: Policy) -> int:
     """After an import, the slow-burn scan (issue 6): how many escalations it proposes; nothing is written."""
     from escdesk.clock import SystemClock
-    from escdesk.policy_store import load_effective_policy
     from escdesk.slow_burn_service import scan_after_import
 
-    policy = load_effective_policy().policy
     return len(scan_after_import(opened.store, SystemClock(), policy, getpass.getuser()).proposals)
 
 
 def _import_cases(args: argparse.Namespace, path: Path, open_db: Callable[[], OpenedDatabase]) -> int:
     from escdesk.case_export import import_cases
-    from escdesk.policy import default_policy
 
+    policy = policy_in_force().policy
     opened = open_db()
     try:
         if not args.dry_run:
             backup_before("import", opened.store.target)
         now = datetime.now(UTC)
-        report = import_cases(
-            opened.store, path, policy=default_policy(), actor=getpass.getuser(), now=now, dry_run=args.dry_run
-        )
+        report = import_cases(opened.store, path, policy=policy, actor=getpass.getuser(), now=now, dry_run=args.dry_run)
     finally:
         opened.store.close()
     if args.json:

@@ -13,6 +13,7 @@ from escdesk.domain import ArrBand
 from escdesk.errors import EscDeskError
 from escdesk.metrics import Dashboard, compute_dashboard
 from escdesk.metrics.tables import Table, json_cell, to_csv
+from escdesk.policy_command import policy_in_force
 
 if TYPE_CHECKING:
     from escdesk.connect import OpenedDatabase
@@ -61,9 +62,10 @@ def run_metrics_command(args: argparse.Namespace, open_db: Callable[[], OpenedDa
     now = datetime.now(UTC)
     start, end = period(args, now.date())  # checked before the database is opened: a typo costs nothing
     band = ArrBand(args.band) if args.band else None
+    policy = policy_in_force().policy  # the calendars and cadences the dashboard counts with
     opened = open_db()
     try:
-        dashboard = compute_dashboard(opened.store, start=start, end=end, now=now, band=band)
+        dashboard = compute_dashboard(opened.store, start=start, end=end, now=now, band=band, policy=policy)
     finally:
         opened.store.close()
     if args.csv_dir is not None:

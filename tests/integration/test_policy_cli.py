@@ -136,3 +136,30 @@ def test_import_of_a_file_with_a_huge_number_is_a_message(tmp_path: Path, capsys
     assert main(["policy", "import", str(path)]) == 1
     assert f"{path}.z: numbers of more than 4,300 digits" in capsys.readouterr().err
     assert not user_policy_path().exists()
+
+
+def test_commands_run_under_the_users_policy_as_the_app_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """metrics (like brief, report, weekly, import, ladder, scan, prompts) reads the user's policy file, not the
+    shipped default; a broken file falls back to the default and says so on stderr."""
+    db = tmp_path / "team.sqlite"
+    assert main(["init", "--db", str(db)]) == 0
+    data = _default()
+    data["severities"][0]["update_fast"] = "2h"  # the team's own S1 cadence
+    assert main(["policy", "import", str(_write(tmp_path / "team.json", data))]) == 0
+    capsys.readouterr()
+    metrics = ["metrics", "--db", str(db), "--from", "2026-01-01", "--to", "2026-01-31", "--json"]
+    assert main(metrics) == 0
+    done = capsys.readouterr()
+    cadence = json.loads(done.out)["tables"]["update_cadence"]["rows"]
+    assert next(r["cadence"] for r in cadence if (r["severity"], r["pace"]) == ("S1", "fast")) == "2h"
+    assert "note:" not in done.err
+    user_policy_path().write_text("{ not json", encoding="utf-8")
+    assert main(metrics) == 0
+    done = capsys.readouterr()
+    cadence = json.loads(done.out)["tables"]["update_cadence"]["rows"]
+    assert next(r["cadence"] for r in cadence if (r["severity"], r["pace"]) == ("S1", "fast")) == "1h"
+    assert (
+        done.err.startswith("escdesk: note: Your policy file could not be used") and str(user_policy_path()) in done.err
+    )
