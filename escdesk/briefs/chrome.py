@@ -13,13 +13,18 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate
 
 from escdesk.briefs import formatting
 from escdesk.briefs.fonts import SANS
 from escdesk.briefs.styles import MUTED, NAVY, RULE, SEVERITY_COLOURS
 from escdesk.domain import Severity
 
+PAPER = {"A4": A4, "Letter": LETTER}
+REPORT_MARGINS = (16 * mm, 18 * mm, 17 * mm)  # (side, top, bottom) of the multi-page reports
 CONFIDENTIAL = "Confidential: internal use only. Do not forward outside the company."
 FOOTER_SIZE = 6.6
 
@@ -39,6 +44,42 @@ class Chrome:
 
     def generated(self) -> str:
         return f"Generated {formatting.moment(self.generated_at, ZoneInfo(self.time_zone))} ({self.time_zone})"
+
+
+def page_size(paper: str) -> tuple[float, float]:
+    """(width, height) in points of "A4" or "Letter"; ValueError naming the choices."""
+    if paper not in PAPER:
+        raise ValueError(f"unknown paper {paper!r}; choose one of {', '.join(PAPER)}")
+    return PAPER[paper]
+
+
+def document(
+    buffer: Any,
+    size: tuple[float, float],
+    margins: tuple[float, float, float],
+    *,
+    title: str,
+    author: str = "EscDesk",
+    subject: str | None = None,
+) -> BaseDocTemplate:
+    """A document with the settings every EscDesk PDF shares; `margins` are (side, top, bottom)."""
+    side, top, bottom = margins
+    return BaseDocTemplate(
+        buffer,
+        pagesize=size,
+        leftMargin=side,
+        rightMargin=side,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=title,
+        subject=subject,
+        author=author,
+        creator="EscDesk",
+        lang="en",
+        initialFontName=SANS,  # else each page starts in Helvetica, which would be referenced without embedding
+        initialFontSize=8,
+        invariant=1,  # fixed creation date and document id: the same content gives the same bytes
+    )
 
 
 def draw_chrome(canvas: Canvas, chrome: Chrome, total: int) -> None:

@@ -16,16 +16,15 @@ import io
 import logging
 from dataclasses import dataclass
 
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepInFrame, PageTemplate, Spacer, Table
+from reportlab.platypus import Flowable, Frame, KeepInFrame, PageTemplate, Spacer, Table
 
-from escdesk.briefs.chrome import Chrome, draw_chrome
+from escdesk.briefs.chrome import Chrome, document, draw_chrome, page_size
 from escdesk.briefs.content import BriefContent
 from escdesk.briefs.context import BriefContext
 from escdesk.briefs.fit import fit_column, flowables_height
-from escdesk.briefs.fonts import SANS, describe_missing
+from escdesk.briefs.fonts import describe_missing
 from escdesk.briefs.redact import redact as redacted_copy
 from escdesk.briefs.sections import left_column, right_column
 from escdesk.briefs.styles import brief_styles, table_style
@@ -33,7 +32,6 @@ from escdesk.briefs.top import account_box, ask_box, headline, subline
 
 log = logging.getLogger(__name__)
 
-PAPER = {"A4": A4, "Letter": LETTER}
 SIDE, TOP, BOTTOM = 16 * mm, 17 * mm, 17 * mm  # fits both papers: Letter is wider and shorter than A4
 COLUMN_GAP = 18.0
 LEFT_SHARE = 0.6  # the narrative column; the right one holds dated lines that wrap less
@@ -67,10 +65,8 @@ def build_brief_pdf(content: BriefContent, *, paper: str = "A4", redact: bool = 
 
     `paper` is "A4" or "Letter"; `redact` replaces ARR figures and contact names by "redacted" for a wider audience.
     """
-    if paper not in PAPER:
-        raise ValueError(f"unknown paper {paper!r}; choose one of {', '.join(PAPER)}")
+    geometry = Geometry(*page_size(paper))
     ctx = BriefContext(redacted_copy(content) if redact else content, brief_styles(), redact)
-    geometry = Geometry(*PAPER[paper])
     story = _story(ctx, geometry)
     pdf = _render(ctx, geometry, story)
     if ctx.markup.missing:
@@ -113,21 +109,13 @@ def _body(ctx: BriefContext, geometry: Geometry, room: float) -> Table:
 def _render(ctx: BriefContext, geometry: Geometry, story: list[Flowable]) -> bytes:
     buffer = io.BytesIO()
     c = ctx.content
-    doc = BaseDocTemplate(
+    doc = document(
         buffer,
-        pagesize=(geometry.page_width, geometry.page_height),
-        leftMargin=SIDE,
-        rightMargin=SIDE,
-        topMargin=TOP,
-        bottomMargin=BOTTOM,
+        (geometry.page_width, geometry.page_height),
+        (SIDE, TOP, BOTTOM),
         title=f"{c.reference} executive brief: {c.account.customer}",
         subject=c.headline,
         author=c.prepared_by or "EscDesk",
-        creator="EscDesk",
-        lang="en",
-        initialFontName=SANS,  # else every page starts in Helvetica, a font the PDF would not embed
-        initialFontSize=8,
-        invariant=1,  # fixed creation date and document id: the same content gives the same bytes
     )
     frame = Frame(SIDE, BOTTOM, geometry.width, geometry.height, 0, 0, 0, 0, id="brief")
     doc.addPageTemplates([PageTemplate("brief", [frame], onPage=lambda canvas, _doc: _chrome(ctx, canvas))])

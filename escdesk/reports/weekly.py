@@ -11,48 +11,30 @@ Byte-stable: invariant mode, the generation time comes from the content, nothing
 from __future__ import annotations
 
 import io
+import logging
 
-from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import Frame, PageTemplate
 
-from escdesk.briefs.chrome import Chrome, numbered_canvas
-from escdesk.briefs.fonts import SANS, Markup, describe_missing
-from escdesk.briefs.pdf import PAPER
+from escdesk.briefs.chrome import REPORT_MARGINS, Chrome, document, numbered_canvas, page_size
+from escdesk.briefs.fonts import Markup, describe_missing
 from escdesk.reports.portfolio import WeeklyPortfolio
 from escdesk.reports.weekly_sections import ReportContext, story
 
-SIDE, TOP, BOTTOM = 16 * mm, 18 * mm, 17 * mm
+log = logging.getLogger(__name__)
+SIDE, TOP, BOTTOM = REPORT_MARGINS
 
 
 def build_weekly_pdf(portfolio: WeeklyPortfolio, *, paper: str = "A4", redact: bool = False) -> bytes:
     """The weekly portfolio report as PDF bytes. `redact` hides ARR figures and people's names."""
-    if paper not in PAPER:
-        raise ValueError(f"unknown paper {paper!r}; choose one of {', '.join(PAPER)}")
-    width, height = PAPER[paper]
+    width, height = page_size(paper)
     ctx = ReportContext(portfolio, redact, width - 2 * SIDE, Markup())
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=(width, height),
-        leftMargin=SIDE,
-        rightMargin=SIDE,
-        topMargin=TOP,
-        bottomMargin=BOTTOM,
-        title=f"Weekly escalation portfolio {portfolio.week}",
-        author="EscDesk",
-        creator="EscDesk",
-        lang="en",
-        initialFontName=SANS,  # else each page starts in Helvetica, which would be referenced without embedding
-        initialFontSize=8,
-        invariant=1,
-    )
+    doc = document(buffer, (width, height), REPORT_MARGINS, title=f"Weekly escalation portfolio {portfolio.week}")
     frame = Frame(SIDE, BOTTOM, ctx.width, height - TOP - BOTTOM, 0, 0, 0, 0, id="report")
     doc.addPageTemplates([PageTemplate("report", [frame])])
     label = f"WEEKLY PORTFOLIO  ·  {portfolio.week}"
     chrome = Chrome(label, redact, portfolio.generated_at, portfolio.time_zone, SIDE, TOP, BOTTOM, header_rise=18)
     doc.build(story(ctx), canvasmaker=numbered_canvas(chrome))
     if ctx.markup.missing:
-        import logging
-
-        logging.getLogger(__name__).warning("Weekly report: %s", describe_missing(ctx.markup.missing))
+        log.warning("Weekly report: %s", describe_missing(ctx.markup.missing))
     return buffer.getvalue()
