@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -120,7 +121,8 @@ class DeskController(QObject):
     # -- opening --------------------------------------------------------------------------------------------------
     def start(self, cli_db: str | None) -> None:
         """Open what the person asked for or used last; with nothing to open, set up the demo (first run)."""
-        chosen = startup_database(cli_db, self.context.settings)
+        # The launch's early read already chose (the remembered file is looked for once, so both agree).
+        chosen = startup_database(cli_db, self.context.settings) if self._early is None else self._early.database()
         if chosen is None:
             self.first_run()
         else:
@@ -132,9 +134,10 @@ class DeskController(QObject):
         self._show_busy("Opening the database" if not create else "Creating the database", shown)
         early = None if self._early is None else self._early.claim(value, create=create)
         if early is not None:
-            self.tasks.run_db(lambda: self._arrived(self._take_early(early, value)), self._opened, self._open_error)
+            load = partial(self._take_early, early, value)
         else:
-            self.tasks.run_db(lambda: self._arrived(self._open_and_load(value, create)), self._opened, self._open_error)
+            load = partial(self._open_and_load, value, create)
+        self.tasks.run_db(lambda: self._arrived(load()), self._opened, self._open_error)
 
     def _open_and_load(self, value: str | Path, create: bool) -> LoadedDesk:
         """On the worker: resolve, connect (asking for a password if needed), migrate, load every open card."""

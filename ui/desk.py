@@ -116,7 +116,14 @@ def run_desk(db: str | None, screenshot: Path | None, early: EarlyOpen, built: C
     if os.environ.get(STARTUP_MARKER_VARIABLE):
         controller.board_loaded.connect(print_startup_marker)
     if screenshot is not None:
-        return _run_for_screenshot(app, window, controller, db, screenshot, built)
+        _shoot_when_loaded(app, window, controller, screenshot)
+    return _run_loop(app, window, controller, db, built)
+
+
+def _run_loop(
+    app: QApplication, window: MainWindow, controller: DeskController, db: str | None, built: Callable[[], None]
+) -> int:
+    """Show the window, open the database once the loop runs, run the loop; the loop's exit status."""
     window.show()
     QTimer.singleShot(0, lambda: controller.start(db))
     built()
@@ -126,14 +133,9 @@ def run_desk(db: str | None, screenshot: Path | None, early: EarlyOpen, built: C
     return code
 
 
-def _run_for_screenshot(
-    app: QApplication,
-    window: MainWindow,
-    controller: DeskController,
-    db: str | None,
-    target: Path,
-    built: Callable[[], None],
-) -> int:
+def _shoot_when_loaded(app: QApplication, window: MainWindow, controller: DeskController, target: Path) -> None:
+    """A screenshot run: once the board and its clocks are in, write the PNG and end the loop (1 on failure)."""
+
     def loaded(_count: int) -> None:
         QTimer.singleShot(0, shoot)  # after the views' delayed layout of the new rows
 
@@ -155,13 +157,6 @@ def _run_for_screenshot(
     controller.open_failed.connect(failed)
     QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, window, lambda: failed("timed out waiting for the board to load"))
     window.resize(SCREENSHOT_SIZE)
-    window.show()
-    QTimer.singleShot(0, lambda: controller.start(db))
-    built()
-    with _interrupt_quits(app):
-        code = app.exec()
-    _dispose(window, controller)
-    return code
 
 
 @contextmanager

@@ -140,6 +140,11 @@ class EarlyOpen:
         """The launch's context (waits for it); raises what make_context raised (a PolicyError, say)."""
         return self._context.result()
 
+    def database(self) -> str | None:
+        """The database the launch opens: --db, else the last one used; None for a first run (waits for it)."""
+        self._context.exception()  # the choice is made with the context
+        return self._chosen
+
     def claim(self, value: str | Path, *, create: bool = False) -> Callable[[], LoadedDesk | None] | None:
         """Once, when `value` is the database the thread opens: the function that waits for its read and returns
         it (or raises its error); None from that function: the thread did not open it, open it as usual."""
