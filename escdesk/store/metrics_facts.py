@@ -13,16 +13,13 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Connection, String, Table, case, delete, func, insert, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import Connection, Table, case, delete, func, insert, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
 from escdesk.domain import EventKind
 from escdesk.store.metric_rows import CaseMetricFacts
 from escdesk.store.metrics_groups import LEVEL_COLUMNS, valid_facts
-from escdesk.store.metrics_sql import Scope, fetched
+from escdesk.store.metrics_sql import Scope, fetched, utc_text
 from escdesk.store.models import CaseEventRow, ChecklistItem, Customer, Escalation
 
 CHUNK = 5_000  # ids per IN list: well below every database's limit on bound parameters
@@ -105,29 +102,6 @@ def missing_cases(session: Session, scope: Scope, digest: str) -> list[HistoryCa
 def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
     for i in range(0, len(ids), CHUNK):
         yield ids[i : i + CHUNK]
-
-
-class utc_text(FunctionElement[str]):
-    """A stored instant as the ISO text of its UTC reading with the offset, "2026-03-06 15:00:00.000000+00:00".
-
-    The history reads hand the text to `datetime.fromisoformat`, which makes an aware UTC datetime in 0.1 us:
-    the column type's conversion (the driver's parse, then UtcDateTime's `replace(tzinfo=UTC)`, 0.9 us alone)
-    cost seconds of a first fill of the scale database, whose 62,000 cases hold 1.4 million instants."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(utc_text, "sqlite")
-def _utc_text_sqlite(element: utc_text, compiler: SQLCompiler, **kw: Any) -> str:
-    # Stored the way SQLAlchemy writes a naive UTC datetime on SQLite: "YYYY-MM-DD HH:MM:SS.ffffff".
-    return f"({compiler.process(element.clauses, **kw)} || '+00:00')"
-
-
-@compiles(utc_text)
-def _utc_text_default(element: utc_text, compiler: SQLCompiler, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US\"+00:00\"')"
 
 
 def histories(session: Session, cases: Sequence[HistoryCase]) -> list[CaseHistory]:

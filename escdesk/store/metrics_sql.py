@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Float, String, and_, case, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -45,6 +45,29 @@ def _epoch_sqlite(element: epoch, compiler: SQLCompiler, **kw: Any) -> str:
 def _epoch_default(element: epoch, compiler: SQLCompiler, **kw: Any) -> str:
     # A float, not the numeric PostgreSQL 14+ gives: the dashboard does float arithmetic on it.
     return f"CAST(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) AS DOUBLE PRECISION)"
+
+
+class utc_text(FunctionElement[str]):
+    """A stored instant as the ISO text of its UTC reading with the offset, "2026-03-06 15:00:00.000000+00:00".
+
+    The history reads hand the text to `datetime.fromisoformat`, which makes an aware UTC datetime in 0.1 us:
+    the column type's conversion (the driver's parse, then UtcDateTime's `replace(tzinfo=UTC)`, 0.9 us alone)
+    cost seconds of a first fill of the scale database, whose 62,000 cases hold 1.4 million instants."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(utc_text, "sqlite")
+def _utc_text_sqlite(element: utc_text, compiler: SQLCompiler, **kw: Any) -> str:
+    # Stored the way SQLAlchemy writes a naive UTC datetime on SQLite: "YYYY-MM-DD HH:MM:SS.ffffff".
+    return f"({compiler.process(element.clauses, **kw)} || '+00:00')"
+
+
+@compiles(utc_text)
+def _utc_text_default(element: utc_text, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US\"+00:00\"')"
 
 
 @dataclass(frozen=True, slots=True)
