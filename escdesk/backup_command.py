@@ -17,7 +17,7 @@ EXIT_OK = 0
 
 
 def add_backup_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    db_help = "SQLite file (default: your EscDesk database); a PostgreSQL URL is refused"
+    db_help = "SQLite file (default: the database the app last opened); a PostgreSQL URL is refused"
     backup = commands.add_parser("backup", help="copy the database (consistent even while EscDesk is running)")
     backup.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS, help=db_help)
     backup.add_argument(

@@ -41,7 +41,7 @@ def _db_option(parser: argparse.ArgumentParser, default: str | None = None) -> N
         "--db",
         metavar="PATH|URL",
         default=default,
-        help="SQLite file or postgresql://USER@HOST[:PORT]/DB (default: your EscDesk database)",
+        help="SQLite file or postgresql://USER@HOST[:PORT]/DB (default: the database the app last opened)",
     )
 
 
@@ -357,7 +357,8 @@ def _add_metrics_command(commands: argparse._SubParsersAction[argparse.ArgumentP
     metrics = commands.add_parser("metrics", help="escalation analytics: rates, clocks, root causes (tables)")
     _db_option(metrics, argparse.SUPPRESS)
     # Dates are checked by the command, not argparse: a bad date is bad input (exit 1), not a usage error.
-    metrics.add_argument("--from", dest="from_date", metavar="YYYY-MM-DD", help="first day (default: 12 months back)")
+    first = "first day (default: the 1st of the month 11 months back)"
+    metrics.add_argument("--from", dest="from_date", metavar="YYYY-MM-DD", help=first)
     metrics.add_argument("--to", dest="to_date", metavar="YYYY-MM-DD", help="last day, included (default: today)")
     metrics.add_argument("--band", choices=("SMB", "MM", "ENT", "STRAT"), help="only accounts of this ARR band")
     metrics.add_argument("--json", action="store_true", help="print every table as JSON")

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 
 from escdesk.clock_service import CaseClockView
 from escdesk.domain import CaseCard, Level
-from escdesk.money import short_amount
 from escdesk.policy import Policy
 from ui import text
 from ui.board_groups import Grouping
@@ -219,7 +218,7 @@ class LevelColumn(QFrame):
         self.view.setAccessibleName(f"{self._title}: {summary}")
 
     def _summary_text(self) -> str:
-        """'12 cases · $3.4M'; with a filter '3 of 12 cases · $1.1M' (the ARR of those shown); with an attention
+        """'12 cases · $3.4M at risk'; with a filter '3 of 12 cases · $1.1M at risk' (of those shown); with an attention
         limit the count reads '12 / 10 cases' (every case at the level counts, shown or not)."""
         shown, total = self.model.rowCount(), self.model.total
         if total == 0 and self.wip_limit is None:
@@ -227,7 +226,7 @@ class LevelColumn(QFrame):
         cases = text.count_text(total) if self.wip_limit is None else f"{total} / {self.wip_limit} cases"
         if shown != total:
             cases = f"{shown} of {cases}"
-        return f"{cases} · {short_amount(self.model.at_risk)}" if shown else cases
+        return f"{cases} · {text.at_risk_text(self.model.at_risk)}" if shown else cases
 
     def _colour_summary(self) -> None:
         """Amber at the attention limit, red (bold) over it: accents made readable on the palette in use."""

@@ -83,10 +83,15 @@ def count_text(count: int, noun: str = "case") -> str:
 
 
 def column_summary(count: int, at_risk: Decimal) -> str:
-    """'12 cases · $3.4M' (the ARR at risk in the column), or 'No cases'."""
+    """'12 cases · $3.4M at risk', or 'No cases'."""
     if count == 0:
         return "No cases"
-    return f"{count_text(count)} · {short_amount(at_risk)}"
+    return f"{count_text(count)} · {at_risk_text(at_risk)}"
+
+
+def at_risk_text(at_risk: Decimal) -> str:
+    """'$3.4M at risk': said, since a card shows its account's whole ARR and a column the ARR at risk."""
+    return f"{short_amount(at_risk)} at risk"
 
 
 def total_at_risk(cards: Iterable[CaseCard]) -> Decimal:

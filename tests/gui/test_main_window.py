@@ -52,9 +52,9 @@ def test_board_shows_each_open_case_once_in_its_column(qtbot: QtBot, tmp_path: P
     assert window.showing_board
     assert window.board.columns[Level.L0].title_label.text() == "L0 · CS owner"
     assert window.board.columns[Level.L4].title_label.text() == "L4 · COO"
-    assert window.board.columns[Level.L0].summary == "2 cases · $137k"
+    assert window.board.columns[Level.L0].summary == "2 cases · $137k at risk"
     assert window.board.columns[Level.L1].summary == "No cases"
-    assert window.board.columns[Level.L3].view.accessibleName() == "L3 · VP CS: 1 case · $1.4M"
+    assert window.board.columns[Level.L3].view.accessibleName() == "L3 · VP CS: 1 case · $1.4M at risk"
     assert window.database_label.text() == str(db)
     assert window.count_label.text() == "5 open cases"
     assert window.demo_badge.isHidden()

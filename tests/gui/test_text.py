@@ -46,8 +46,8 @@ def test_column_words() -> None:
     policy = default_policy()
     assert text.column_title(policy, Level.L0) == "L0 · CS owner"
     assert text.column_title(policy, Level.L5) == "L5 · CEO"
-    assert text.column_summary(12, Decimal("3400000")) == "12 cases · $3.4M"
-    assert text.column_summary(1, Decimal("50000")) == "1 case · $50k"
+    assert text.column_summary(12, Decimal("3400000")) == "12 cases · $3.4M at risk"
+    assert text.column_summary(1, Decimal("50000")) == "1 case · $50k at risk"
     assert text.column_summary(0, Decimal(0)) == "No cases"
     assert text.involved_text(0) == "none involved"
     assert text.involved_text(3) == "3 involved"
